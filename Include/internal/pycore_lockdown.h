@@ -1,0 +1,83 @@
+#ifndef Py_INTERNAL_LOCKDOWN_H
+#define Py_INTERNAL_LOCKDOWN_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef Py_BUILD_CORE
+#  error "this header requires Py_BUILD_CORE define"
+#endif
+
+#include "pycore_pystate.h"       // _PyInterpreterState_GET()
+
+/* Lockdown: a one-way switch of an interpreter (lockdownlib.lockdown()).
+ *
+ * Once interp->lockdown.enabled is set it is never cleared.  Every call site
+ * that could reach outside the process (file system, processes, network, OS
+ * state, import from disk, other interpreters) starts with a guard:
+ *
+ *     _Py_LOCKDOWN_GUARD("os.system", _Py_LOCKDOWN_PROCESS);
+ *
+ * which raises lockdownlib.LockdownError (a RuntimeError whose message is
+ * "lockdown is enabled") and returns NULL; _Py_LOCKDOWN_GUARD_INT returns -1
+ * instead, for functions such as tp_init.  The guard belongs at the top of
+ * the *_impl function, after argument parsing, so that user code run by a
+ * converter cannot slip between the check and the action. */
+
+typedef enum {
+    _Py_LOCKDOWN_FILESYSTEM,
+    _Py_LOCKDOWN_PROCESS,
+    _Py_LOCKDOWN_NETWORK,
+    _Py_LOCKDOWN_OS_STATE,
+    _Py_LOCKDOWN_IMPORT,
+    _Py_LOCKDOWN_INTERPRETER,
+} _Py_LockdownKind;
+
+static inline int
+_PyLockdown_IsEnabledFor(PyInterpreterState *interp)
+{
+    return _Py_atomic_load_int_relaxed(&interp->lockdown.enabled);
+}
+
+static inline int
+_PyLockdown_IsEnabled(void)
+{
+    return _PyLockdown_IsEnabledFor(_PyInterpreterState_GET());
+}
+
+/* Raise LockdownError for OPERATION (such as "os.listdir"); return NULL. */
+PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
+                                          _Py_LockdownKind kind);
+
+#define _Py_LOCKDOWN_GUARD(OPERATION, KIND)                 \
+    do {                                                    \
+        if (_PyLockdown_IsEnabled()) {                      \
+            return _PyLockdown_Refuse((OPERATION), (KIND)); \
+        }                                                   \
+    } while (0)
+
+#define _Py_LOCKDOWN_GUARD_INT(OPERATION, KIND)             \
+    do {                                                    \
+        if (_PyLockdown_IsEnabled()) {                      \
+            (void)_PyLockdown_Refuse((OPERATION), (KIND));  \
+            return -1;                                      \
+        }                                                   \
+    } while (0)
+
+/* Lock INTERP for good.  Safe to call again.  Returns -1 with an exception
+   set if the error type could not be created (then nothing changed). */
+extern int _PyLockdown_Enable(PyInterpreterState *interp);
+
+/* lockdownlib.LockdownError of INTERP (a borrowed reference), created on
+   first use. */
+extern PyObject * _PyLockdown_GetErrorType(PyInterpreterState *interp);
+
+/* The name LockdownError.kind gives KIND ("file system", ...). */
+extern const char * _PyLockdown_KindName(_Py_LockdownKind kind);
+
+extern void _PyLockdown_Clear(PyInterpreterState *interp);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* !Py_INTERNAL_LOCKDOWN_H */

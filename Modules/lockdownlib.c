@@ -1,0 +1,142 @@
+/* lockdownlib: a one-way switch into a locked state.
+ *
+ * The state lives in the interpreter (see Python/lockdown.c); this module is
+ * only the Python face of it.  Nothing here, or anywhere, clears the flag. */
+
+#ifndef Py_BUILD_CORE_BUILTIN
+#  define Py_BUILD_CORE_MODULE 1
+#endif
+
+#include "Python.h"
+#include "pycore_lockdown.h"
+
+#include "clinic/lockdownlib.c.h"
+
+/*[clinic input]
+module lockdownlib
+[clinic start generated code]*/
+/*[clinic end generated code: output=da39a3ee5e6b4b0d input=402f9c88f05a56a1]*/
+
+/* Modules a host may import before lockdown() without opening a hole:
+   every callable they offer is either harmless or guarded.  Keep sorted. */
+static const char * const safe_modules[] = {
+    "_bisect",
+    "_heapq",
+    "_io",
+    "_operator",
+    "bisect",
+    "builtins",
+    "cmath",
+    "heapq",
+    "io",
+    "itertools",
+    "lockdownlib",
+    "math",
+    "operator",
+};
+
+/*[clinic input]
+lockdownlib.lockdown
+
+Lock this interpreter down, for good.
+
+From now on, operations that reach outside the interpreter (the file
+system, processes, the network, the state of the OS, import from disk,
+other interpreters) raise LockdownError.  There is no way back.
+Calling it again does nothing.
+[clinic start generated code]*/
+
+static PyObject *
+lockdownlib_lockdown_impl(PyObject *module)
+/*[clinic end generated code: output=2c351324d0358fcc input=3ea66869699d89bb]*/
+{
+    if (_PyLockdown_Enable(_PyInterpreterState_GET()) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/*[clinic input]
+lockdownlib.is_locked -> bool
+
+Return True if lockdown() has been called in this interpreter.
+[clinic start generated code]*/
+
+static int
+lockdownlib_is_locked_impl(PyObject *module)
+/*[clinic end generated code: output=e97337950eddd353 input=5bb08e0be8639ca2]*/
+{
+    return _PyLockdown_IsEnabled();
+}
+
+static PyMethodDef lockdownlib_methods[] = {
+    LOCKDOWNLIB_LOCKDOWN_METHODDEF
+    LOCKDOWNLIB_IS_LOCKED_METHODDEF
+    {NULL, NULL}
+};
+
+static PyObject *
+make_safe_modules(void)
+{
+    PyObject *names = PyFrozenSet_New(NULL);
+    if (names == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
+        PyObject *name = PyUnicode_InternFromString(safe_modules[i]);
+        if (name == NULL || PySet_Add(names, name) < 0) {
+            Py_XDECREF(name);
+            Py_DECREF(names);
+            return NULL;
+        }
+        Py_DECREF(name);
+    }
+    return names;
+}
+
+static int
+lockdownlib_exec(PyObject *module)
+{
+    PyObject *error = _PyLockdown_GetErrorType(_PyInterpreterState_GET());
+    if (error == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(module, "LockdownError", error) < 0) {
+        return -1;
+    }
+    if (PyModule_Add(module, "SAFE_MODULES", make_safe_modules()) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static PyModuleDef_Slot lockdownlib_slots[] = {
+    {Py_mod_exec, lockdownlib_exec},
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+    {0, NULL}
+};
+
+PyDoc_STRVAR(lockdownlib_doc,
+"Lock the interpreter down: a one-way switch for running untrusted code.\n\
+\n\
+After lockdown(), operations that read or change the file system, start or\n\
+signal processes, change the state of the OS, open network access, import\n\
+from disk or reach other interpreters raise LockdownError, a RuntimeError\n\
+whose message is 'lockdown is enabled'.  Objects made before keep working.\n\
+SAFE_MODULES names the modules a host may import before locking.");
+
+static struct PyModuleDef lockdownlib_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "lockdownlib",
+    .m_doc = lockdownlib_doc,
+    .m_size = 0,
+    .m_methods = lockdownlib_methods,
+    .m_slots = lockdownlib_slots,
+};
+
+PyMODINIT_FUNC
+PyInit_lockdownlib(void)
+{
+    return PyModuleDef_Init(&lockdownlib_module);
+}

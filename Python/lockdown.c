@@ -1,0 +1,125 @@
+/* Lockdown: the interpreter side of lockdownlib.
+ *
+ * The flag lives in PyInterpreterState so that each interpreter is locked on
+ * its own; see Include/internal/pycore_lockdown.h for the guard macros. */
+
+#include "Python.h"
+#include "pycore_lockdown.h"
+#include "pycore_pystate.h"       // _PyEval_StopTheWorld()
+
+#define LOCKDOWN_MESSAGE "lockdown is enabled"
+
+PyDoc_STRVAR(lockdown_error_doc,
+"Raised by an operation that lockdownlib.lockdown() forbids.\n\
+\n\
+The message is always 'lockdown is enabled'.  The attribute 'operation'\n\
+names what was refused (such as 'os.listdir') and 'kind' says what it\n\
+would have touched: 'file system', 'process', 'network', 'OS state',\n\
+'import' or 'interpreter'.");
+
+static const char * const kind_names[] = {
+    [_Py_LOCKDOWN_FILESYSTEM] = "file system",
+    [_Py_LOCKDOWN_PROCESS] = "process",
+    [_Py_LOCKDOWN_NETWORK] = "network",
+    [_Py_LOCKDOWN_OS_STATE] = "OS state",
+    [_Py_LOCKDOWN_IMPORT] = "import",
+    [_Py_LOCKDOWN_INTERPRETER] = "interpreter",
+};
+
+const char *
+_PyLockdown_KindName(_Py_LockdownKind kind)
+{
+    if ((size_t)kind < Py_ARRAY_LENGTH(kind_names)) {
+        return kind_names[kind];
+    }
+    return "unknown";
+}
+
+PyObject *
+_PyLockdown_GetErrorType(PyInterpreterState *interp)
+{
+    if (interp->lockdown.error_type != NULL) {
+        return interp->lockdown.error_type;
+    }
+    PyObject *dict = Py_BuildValue("{sOsO}", "operation", Py_None,
+                                   "kind", Py_None);
+    if (dict == NULL) {
+        return NULL;
+    }
+    PyObject *type = PyErr_NewExceptionWithDoc(
+        "lockdownlib.LockdownError", lockdown_error_doc,
+        PyExc_RuntimeError, dict);
+    Py_DECREF(dict);
+    if (type == NULL) {
+        return NULL;
+    }
+    /* Guest code must not be able to change how refusals are raised
+       (by replacing __new__ or __init__, say), so freeze the class. */
+    ((PyTypeObject *)type)->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+    PyType_Modified((PyTypeObject *)type);
+    interp->lockdown.error_type = type;
+    return type;
+}
+
+PyObject *
+_PyLockdown_Refuse(const char *operation, _Py_LockdownKind kind)
+{
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    PyObject *type = _PyLockdown_GetErrorType(interp);
+    if (type == NULL) {
+        return NULL;
+    }
+    PyObject *exc = PyObject_CallFunction(type, "s", LOCKDOWN_MESSAGE);
+    if (exc == NULL) {
+        return NULL;
+    }
+    PyObject *op = PyUnicode_FromString(operation);
+    if (op == NULL) {
+        goto error;
+    }
+    int res = PyObject_SetAttrString(exc, "operation", op);
+    Py_DECREF(op);
+    if (res < 0) {
+        goto error;
+    }
+    PyObject *kind_name = PyUnicode_FromString(_PyLockdown_KindName(kind));
+    if (kind_name == NULL) {
+        goto error;
+    }
+    res = PyObject_SetAttrString(exc, "kind", kind_name);
+    Py_DECREF(kind_name);
+    if (res < 0) {
+        goto error;
+    }
+    PyErr_SetObject(type, exc);
+    Py_DECREF(exc);
+    return NULL;
+
+error:
+    Py_DECREF(exc);
+    return NULL;
+}
+
+int
+_PyLockdown_Enable(PyInterpreterState *interp)
+{
+    /* Create everything a refusal needs first, so that a refusal can never
+       fail for want of memory and nothing is half done if this fails. */
+    if (_PyLockdown_GetErrorType(interp) == NULL) {
+        return -1;
+    }
+    /* With the GIL no other thread runs while we hold it; on free-threaded
+       builds, stop them, so that every thread sees the flag before any of
+       them runs again. */
+    _PyEval_StopTheWorld(interp);
+    _Py_atomic_store_int_release(&interp->lockdown.enabled, 1);
+    _PyEval_StartTheWorld(interp);
+    return 0;
+}
+
+void
+_PyLockdown_Clear(PyInterpreterState *interp)
+{
+    /* The flag is left alone: a finalizing interpreter stays locked. */
+    Py_CLEAR(interp->lockdown.error_type);
+}

@@ -17,24 +17,6 @@ module lockdownlib
 [clinic start generated code]*/
 /*[clinic end generated code: output=da39a3ee5e6b4b0d input=402f9c88f05a56a1]*/
 
-/* Modules a host may import before lockdown() without opening a hole:
-   every callable they offer is either harmless or guarded.  Keep sorted. */
-static const char * const safe_modules[] = {
-    "_bisect",
-    "_heapq",
-    "_io",
-    "_operator",
-    "bisect",
-    "builtins",
-    "cmath",
-    "heapq",
-    "io",
-    "itertools",
-    "lockdownlib",
-    "math",
-    "operator",
-};
-
 /*[clinic input]
 lockdownlib.lockdown
 
@@ -75,25 +57,6 @@ static PyMethodDef lockdownlib_methods[] = {
     {NULL, NULL}
 };
 
-static PyObject *
-make_safe_modules(void)
-{
-    PyObject *names = PyFrozenSet_New(NULL);
-    if (names == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
-        PyObject *name = PyUnicode_InternFromString(safe_modules[i]);
-        if (name == NULL || PySet_Add(names, name) < 0) {
-            Py_XDECREF(name);
-            Py_DECREF(names);
-            return NULL;
-        }
-        Py_DECREF(name);
-    }
-    return names;
-}
-
 static int
 lockdownlib_exec(PyObject *module)
 {
@@ -104,7 +67,7 @@ lockdownlib_exec(PyObject *module)
     if (PyModule_AddObjectRef(module, "LockdownError", error) < 0) {
         return -1;
     }
-    if (PyModule_Add(module, "SAFE_MODULES", make_safe_modules()) < 0) {
+    if (PyModule_Add(module, "SAFE_MODULES", _PyLockdown_GetSafeModules()) < 0) {
         return -1;
     }
     return 0;

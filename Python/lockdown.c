@@ -26,6 +26,57 @@ static const char * const kind_names[] = {
     [_Py_LOCKDOWN_INTERPRETER] = "interpreter",
 };
 
+/* Modules a host may import before lockdown() without opening a hole:
+   every callable they offer is either harmless or guarded.  Keep sorted. */
+static const char * const safe_modules[] = {
+    "_bisect",
+    "_heapq",
+    "_io",
+    "_operator",
+    "bisect",
+    "builtins",
+    "cmath",
+    "heapq",
+    "io",
+    "itertools",
+    "lockdownlib",
+    "math",
+    "operator",
+};
+
+PyObject *
+_PyLockdown_GetSafeModules(void)
+{
+    PyObject *names = PyFrozenSet_New(NULL);
+    if (names == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
+        PyObject *name = PyUnicode_InternFromString(safe_modules[i]);
+        if (name == NULL || PySet_Add(names, name) < 0) {
+            Py_XDECREF(name);
+            Py_DECREF(names);
+            return NULL;
+        }
+        Py_DECREF(name);
+    }
+    return names;
+}
+
+int
+_PyLockdown_IsSafeModule(PyObject *name)
+{
+    if (!PyUnicode_Check(name)) {
+        return 0;
+    }
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
+        if (PyUnicode_CompareWithASCIIString(name, safe_modules[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const char *
 _PyLockdown_KindName(_Py_LockdownKind kind)
 {

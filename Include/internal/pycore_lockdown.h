@@ -75,6 +75,13 @@ extern PyObject * _PyLockdown_GetErrorType(PyInterpreterState *interp);
 /* The name LockdownError.kind gives KIND ("file system", ...). */
 extern const char * _PyLockdown_KindName(_Py_LockdownKind kind);
 
+/* A new frozenset of the names in lockdownlib.SAFE_MODULES. */
+extern PyObject * _PyLockdown_GetSafeModules(void);
+
+/* Is NAME (any object) in lockdownlib.SAFE_MODULES?  Built-in modules in
+   it may still be imported once locked: that reads nothing from disk. */
+extern int _PyLockdown_IsSafeModule(PyObject *name);
+
 extern void _PyLockdown_Clear(PyInterpreterState *interp);
 
 #ifdef __cplusplus

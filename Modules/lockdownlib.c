@@ -60,11 +60,18 @@ static PyMethodDef lockdownlib_methods[] = {
 static int
 lockdownlib_exec(PyObject *module)
 {
-    PyObject *error = _PyLockdown_GetErrorType(_PyInterpreterState_GET());
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    PyObject *error = _PyLockdown_GetErrorType(interp);
     if (error == NULL) {
         return -1;
     }
     if (PyModule_AddObjectRef(module, "LockdownError", error) < 0) {
+        return -1;
+    }
+    error = _PyLockdown_GetImportErrorType(interp);
+    if (error == NULL
+        || PyModule_AddObjectRef(module, "LockdownImportError", error) < 0)
+    {
         return -1;
     }
     if (PyModule_Add(module, "SAFE_MODULES", _PyLockdown_GetSafeModules()) < 0) {

@@ -15,7 +15,8 @@ PyDoc_STRVAR(lockdown_error_doc,
 The message is always 'lockdown is enabled'.  The attribute 'operation'\n\
 names what was refused (such as 'os.listdir') and 'kind' says what it\n\
 would have touched: 'file system', 'process', 'network', 'OS state',\n\
-'import' or 'interpreter'.");
+'import' or 'interpreter'.  A refused import raises LockdownImportError,\n\
+which is also an ImportError.");
 
 static const char * const kind_names[] = {
     [_Py_LOCKDOWN_FILESYSTEM] = "file system",
@@ -86,21 +87,15 @@ _PyLockdown_KindName(_Py_LockdownKind kind)
     return "unknown";
 }
 
-PyObject *
-_PyLockdown_GetErrorType(PyInterpreterState *interp)
+PyDoc_STRVAR(lockdown_import_error_doc,
+"The LockdownError of a refused import: also an ImportError, so that code\n\
+written to do without an optional module keeps working once locked.");
+
+static PyObject *
+new_frozen_exception(const char *name, const char *doc, PyObject *bases,
+                     PyObject *dict)
 {
-    if (interp->lockdown.error_type != NULL) {
-        return interp->lockdown.error_type;
-    }
-    PyObject *dict = Py_BuildValue("{sOsO}", "operation", Py_None,
-                                   "kind", Py_None);
-    if (dict == NULL) {
-        return NULL;
-    }
-    PyObject *type = PyErr_NewExceptionWithDoc(
-        "lockdownlib.LockdownError", lockdown_error_doc,
-        PyExc_RuntimeError, dict);
-    Py_DECREF(dict);
+    PyObject *type = PyErr_NewExceptionWithDoc(name, doc, bases, dict);
     if (type == NULL) {
         return NULL;
     }
@@ -108,15 +103,71 @@ _PyLockdown_GetErrorType(PyInterpreterState *interp)
        (by replacing __new__ or __init__, say), so freeze the class. */
     ((PyTypeObject *)type)->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
     PyType_Modified((PyTypeObject *)type);
-    interp->lockdown.error_type = type;
     return type;
+}
+
+/* Create both error types of INTERP; 0 on success, -1 with an exception. */
+static int
+init_error_types(PyInterpreterState *interp)
+{
+    if (interp->lockdown.import_error_type != NULL) {
+        return 0;
+    }
+    PyObject *dict = Py_BuildValue("{sOsO}", "operation", Py_None,
+                                   "kind", Py_None);
+    if (dict == NULL) {
+        return -1;
+    }
+    PyObject *error = new_frozen_exception(
+        "lockdownlib.LockdownError", lockdown_error_doc,
+        PyExc_RuntimeError, dict);
+    Py_DECREF(dict);
+    if (error == NULL) {
+        return -1;
+    }
+    PyObject *bases = PyTuple_Pack(2, error, PyExc_ImportError);
+    if (bases == NULL) {
+        Py_DECREF(error);
+        return -1;
+    }
+    PyObject *import_error = new_frozen_exception(
+        "lockdownlib.LockdownImportError", lockdown_import_error_doc,
+        bases, NULL);
+    Py_DECREF(bases);
+    if (import_error == NULL) {
+        Py_DECREF(error);
+        return -1;
+    }
+    interp->lockdown.error_type = error;
+    interp->lockdown.import_error_type = import_error;
+    return 0;
+}
+
+PyObject *
+_PyLockdown_GetErrorType(PyInterpreterState *interp)
+{
+    if (init_error_types(interp) < 0) {
+        return NULL;
+    }
+    return interp->lockdown.error_type;
+}
+
+PyObject *
+_PyLockdown_GetImportErrorType(PyInterpreterState *interp)
+{
+    if (init_error_types(interp) < 0) {
+        return NULL;
+    }
+    return interp->lockdown.import_error_type;
 }
 
 PyObject *
 _PyLockdown_Refuse(const char *operation, _Py_LockdownKind kind)
 {
     PyInterpreterState *interp = _PyInterpreterState_GET();
-    PyObject *type = _PyLockdown_GetErrorType(interp);
+    PyObject *type = kind == _Py_LOCKDOWN_IMPORT
+                     ? _PyLockdown_GetImportErrorType(interp)
+                     : _PyLockdown_GetErrorType(interp);
     if (type == NULL) {
         return NULL;
     }
@@ -173,4 +224,5 @@ _PyLockdown_Clear(PyInterpreterState *interp)
 {
     /* The flag is left alone: a finalizing interpreter stays locked. */
     Py_CLEAR(interp->lockdown.error_type);
+    Py_CLEAR(interp->lockdown.import_error_type);
 }

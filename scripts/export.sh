@@ -28,13 +28,32 @@ while IFS= read -r line; do
     say "export: new overlay file $f"
 done < <(git -C "$SRC" status --porcelain --untracked-files=all | grep '^??' || true)
 
-# Overlay files edited in the tree.
+# Overlay files edited in the tree.  A file edited here as well since it
+# was laid is a conflict: neither copy is thrown away.
+declare -A laid=()
+if [ -f "$MANIFEST" ]; then
+    while read -r sum f; do [ -n "$f" ] && laid[$f]=$sum; done < "$MANIFEST"
+fi
+conflicts=()
 while IFS= read -r f; do
     if [ -f "$SRC/$f" ] && ! cmp -s "$ROOT/$f" "$SRC/$f"; then
+        here=$(sha256sum < "$ROOT/$f" | cut -d' ' -f1)
+        there=$(sha256sum < "$SRC/$f" | cut -d' ' -f1)
+        if [ "$there" = "${laid[$f]:-}" ]; then
+            continue    # only this repository's copy changed: make lays it
+        elif [ "$here" != "${laid[$f]:-}" ]; then
+            conflicts+=("$f")
+            continue
+        fi
         cp -p "$SRC/$f" "$ROOT/$f"
         say "export: overlay file $f"
     fi
 done < <(overlay_files)
+if [ ${#conflicts[@]} -gt 0 ]; then
+    say "error: these overlay files changed both here and in build/cpython; merge them by hand:"
+    printf '  %s\n' "${conflicts[@]}" >&2
+    exit 1
+fi
 
 # Patches: regenerate patches/ from the commits.
 tmp=$(mktemp -d)

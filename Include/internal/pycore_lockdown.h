@@ -72,6 +72,10 @@ extern int _PyLockdown_Enable(PyInterpreterState *interp);
    first use. */
 extern PyObject * _PyLockdown_GetErrorType(PyInterpreterState *interp);
 
+/* lockdownlib.LockdownImportError: a LockdownError and an ImportError,
+   raised by refused imports (kind _Py_LOCKDOWN_IMPORT). */
+extern PyObject * _PyLockdown_GetImportErrorType(PyInterpreterState *interp);
+
 /* The name LockdownError.kind gives KIND ("file system", ...). */
 extern const char * _PyLockdown_KindName(_Py_LockdownKind kind);
 

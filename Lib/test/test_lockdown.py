@@ -1,0 +1,622 @@
+"""Tests for lockdownlib.
+
+Lockdown cannot be undone, so, as in test_audit, every scenario runs in a
+fresh interpreter.  Each guard is checked twice in that interpreter: the
+call must work before lockdown() and must raise LockdownError after it, so
+that every test fails if its guard is removed.
+"""
+
+import json
+import os
+import sys
+import textwrap
+import unittest
+from test import support
+from test.support import import_helper, os_helper, script_helper
+
+if not support.has_subprocess_support:
+    raise unittest.SkipTest("test requires subprocess support")
+
+import_helper.import_module("lockdownlib")
+
+
+# Code every scenario starts with.  attempt() runs a call and describes its
+# outcome as JSON-friendly data.
+PRELUDE = '''
+import json, lockdownlib, os, sys
+
+def attempt(call):
+    try:
+        call()
+    except lockdownlib.LockdownError as exc:
+        return {"refused": True, "type": type(exc).__name__,
+                "args": list(exc.args), "operation": exc.operation,
+                "kind": exc.kind, "runtime": isinstance(exc, RuntimeError)}
+    except BaseException as exc:
+        return {"refused": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"refused": False, "error": None}
+
+def report(**results):
+    print("RESULT " + json.dumps(results), flush=True)
+'''
+
+
+class LockdownTestCase(unittest.TestCase):
+
+    def run_scenario(self, code, *args):
+        """Run PRELUDE + code in a fresh interpreter; return its report."""
+        source = PRELUDE + "\n" + textwrap.dedent(code)
+        res = script_helper.assert_python_ok("-c", source, *args)
+        lines = [line for line in res.out.decode().splitlines()
+                 if line.startswith("RESULT ")]
+        self.assertEqual(len(lines), 1, msg=res.out.decode() + res.err.decode())
+        return json.loads(lines[0][len("RESULT "):])
+
+    def check_refused(self, call, operation, kind, *, setup="",
+                      unlocked=None, error_type="LockdownError"):
+        """CALL (an expression) works unlocked and is refused when locked.
+
+        An OPERATION of None accepts any refusal, for Python wrappers whose
+        first refused step may change between releases.
+
+        SETUP runs first.  UNLOCKED, if given, is the expression to try
+        before lockdown instead of CALL (for calls such as exec that would
+        not return)."""
+        result = self.run_scenario(textwrap.dedent(setup) + f'''
+before = attempt(lambda: {unlocked or call})
+lockdownlib.lockdown()
+after = attempt(lambda: {call})
+report(before=before, after=after)
+''')
+        self.assertEqual(result["before"], {"refused": False, "error": None},
+                         "the call must work before lockdown")
+        after = result["after"]
+        if operation is None:
+            # A Python wrapper: any refusal on its way will do.
+            after = dict(after, operation=None, kind=None, type=error_type)
+            kind = None
+        self.assertEqual(after, {
+            "refused": True, "type": error_type,
+            "args": ["lockdown is enabled"], "operation": operation,
+            "kind": kind, "runtime": True})
+        return result
+
+
+class LockdownlibTests(LockdownTestCase):
+
+    def test_builtin_module(self):
+        self.assertIn("lockdownlib", sys.builtin_module_names)
+
+    def test_error_type(self):
+        result = self.run_scenario('''
+            E = lockdownlib.LockdownError
+            I = lockdownlib.LockdownImportError
+            try:
+                E.__init__ = None
+            except TypeError:
+                frozen = True
+            else:
+                frozen = False
+            report(runtime=issubclass(E, RuntimeError),
+                   import_runtime=issubclass(I, E),
+                   import_import=issubclass(I, ImportError),
+                   name=E.__module__ + "." + E.__qualname__,
+                   frozen=frozen)
+        ''')
+        self.assertEqual(result, {
+            "runtime": True, "import_runtime": True, "import_import": True,
+            "name": "lockdownlib.LockdownError", "frozen": True})
+
+    def test_one_way(self):
+        result = self.run_scenario('''
+            before = lockdownlib.is_locked()
+            lockdownlib.lockdown()
+            lockdownlib.lockdown()        # harmless
+            names = sorted(n for n in dir(lockdownlib) if not n.startswith("_"))
+            report(before=before, after=lockdownlib.is_locked(), names=names,
+                   open=attempt(lambda: open(__file__ if "__file__" in globals()
+                                             else os.devnull)))
+        ''')
+        self.assertFalse(result["before"])
+        self.assertTrue(result["after"])
+        # Nothing in the module could switch lockdown off.
+        self.assertEqual(result["names"], [
+            "LockdownError", "LockdownImportError", "SAFE_MODULES",
+            "is_locked", "lockdown"])
+        self.assertTrue(result["open"]["refused"])
+
+    def test_except_runtime_error(self):
+        result = self.run_scenario('''
+            lockdownlib.lockdown()
+            try:
+                open(os.devnull)
+            except RuntimeError as exc:
+                caught = str(exc)
+            report(caught=caught)
+        ''')
+        self.assertEqual(result["caught"], "lockdown is enabled")
+
+    def test_command_line(self):
+        # The check from the user's description, verbatim.
+        res = script_helper.assert_python_failure(
+            "-c", "import lockdownlib; lockdownlib.lockdown(); "
+                  "open('/etc/hostname')")
+        self.assertIn(b"lockdownlib.LockdownError: lockdown is enabled",
+                      res.err)
+
+    def test_safe_modules_are_closed(self):
+        # Importing the safe modules brings in no module outside them.
+        result = self.run_scenario('''
+            import importlib
+            before = set(sys.modules)
+            for name in sorted(lockdownlib.SAFE_MODULES):
+                importlib.import_module(name)
+            report(safe=sorted(lockdownlib.SAFE_MODULES),
+                   new=sorted(set(sys.modules) - before),
+                   frozen=type(lockdownlib.SAFE_MODULES).__name__)
+        ''')
+        self.assertEqual(result["frozen"], "frozenset")
+        self.assertLessEqual(set(result["new"]), set(result["safe"]))
+        self.assertNotIn("_ctypes", result["safe"])
+
+    def test_objects_made_before_keep_working(self):
+        with os_helper.temp_dir() as tmp:
+            path = os.path.join(tmp, "data")
+            result = self.run_scenario(f'''
+                f = open({path!r}, "w+")
+                lockdownlib.lockdown()
+                f.write("kept")
+                f.seek(0)
+                text = f.read()
+                f.close()
+                print("stdout works")
+                report(text=text)
+            ''')
+            self.assertEqual(result["text"], "kept")
+            with open(path) as f:
+                self.assertEqual(f.read(), "kept")
+
+    def test_threads_see_lockdown_at_once(self):
+        # Threads keep opening files while the main thread locks: once
+        # lockdown() has returned, no call started after it may succeed.
+        result = self.run_scenario('''
+            import threading
+            done = False
+            stop = False
+            escapes = []
+            refusals = []
+            def worker():
+                while not stop:
+                    started_after = done
+                    try:
+                        open(os.devnull).close()
+                    except RuntimeError:
+                        refusals.append(1)
+                    else:
+                        if started_after:
+                            escapes.append(1)
+            threads = [threading.Thread(target=worker) for _ in range(4)]
+            for t in threads:
+                t.start()
+            import time
+            time.sleep(0.05)
+            lockdownlib.lockdown()
+            done = True
+            time.sleep(0.05)
+            stop = True
+            for t in threads:
+                t.join()
+            report(escapes=len(escapes), refusals=len(refusals))
+        ''')
+        self.assertEqual(result["escapes"], 0)
+        self.assertGreater(result["refusals"], 0)
+
+
+class FileTests(LockdownTestCase):
+
+    def test_open_read(self):
+        self.check_refused("open(os.devnull)", "open", "file system")
+
+    def test_io_open(self):
+        self.check_refused("io.open(os.devnull)", "open", "file system",
+                           setup="import io")
+
+    def test_open_fd(self):
+        self.check_refused("open(fd, closefd=False)", "open", "file system",
+                           setup="fd = os.open(os.devnull, os.O_RDONLY)")
+
+    def test_fileio(self):
+        self.check_refused("_io.FileIO(os.devnull)", "io.FileIO",
+                           "file system", setup="import _io")
+
+    def test_fileio_fd(self):
+        self.check_refused("_io.FileIO(fd, closefd=False)", "io.FileIO",
+                           "file system", setup="import _io\n"
+                           "fd = os.open(os.devnull, os.O_RDONLY)")
+
+    def test_fdopen(self):
+        self.check_refused("os.fdopen(fd, closefd=False)", "open",
+                           "file system",
+                           setup="fd = os.open(os.devnull, os.O_RDONLY)")
+
+    def test_open_code(self):
+        self.check_refused("io.open_code(os.devnull)", "io.open_code",
+                           "file system", setup="import io")
+
+    def test_os_open(self):
+        self.check_refused("os.close(os.open(os.devnull, os.O_RDONLY))",
+                           "os.open", "file system")
+
+    def test_create_has_no_side_effect(self):
+        with os_helper.temp_dir() as tmp:
+            path = os.path.join(tmp, "new")
+            result = self.run_scenario(f'''
+                lockdownlib.lockdown()
+                report(open=attempt(lambda: open({path!r}, "w")),
+                       os_open=attempt(lambda: os.open({path!r},
+                                       os.O_WRONLY | os.O_CREAT)))
+            ''')
+            self.assertTrue(result["open"]["refused"])
+            self.assertTrue(result["os_open"]["refused"])
+            self.assertFalse(os.path.exists(path))
+
+    def test_path_finder_lookups(self):
+        for call, operation in [("os.stat(os.curdir)", "os.stat"),
+                                ("os.lstat(os.curdir)", "os.lstat"),
+                                ("os.access(os.curdir, os.F_OK)", "os.access"),
+                                ("os.listdir(os.curdir)", "os.listdir"),
+                                ("list(os.scandir(os.curdir))", "os.scandir"),
+                                ("os.getcwd()", "os.getcwd"),
+                                ("os.getcwdb()", "os.getcwdb")]:
+            with self.subTest(call=call):
+                self.check_refused(call, operation, "file system")
+
+    def test_traceback_and_warnings_still_work(self):
+        # linecache must not turn formatting into a LockdownError.
+        result = self.run_scenario('''
+            import traceback, warnings, linecache
+            lockdownlib.lockdown()
+            try:
+                1/0
+            except ZeroDivisionError:
+                text = traceback.format_exc()
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                warnings.warn("still printed")
+            report(text=text.splitlines()[-1],
+                   warning=str(w[0].message),
+                   lines=linecache.getlines(os.__file__))
+        ''')
+        self.assertEqual(result["text"], "ZeroDivisionError: division by zero")
+        self.assertEqual(result["warning"], "still printed")
+        self.assertEqual(result["lines"], [])
+
+
+class ImportTests(LockdownTestCase):
+
+    def test_import_statement(self):
+        self.check_refused("__import__('json')", "import", "import",
+                           setup="sys.modules.pop('json', None)",
+                           unlocked="(__import__('json'), sys.modules.pop('json'))",
+                           error_type="LockdownImportError")
+
+    def test_refused_import_is_import_error(self):
+        result = self.run_scenario('''
+            lockdownlib.lockdown()
+            try:
+                import fractions
+            except ImportError as exc:
+                caught = isinstance(exc, RuntimeError)
+            report(caught=caught)
+        ''')
+        self.assertTrue(result["caught"])
+
+    def test_module_in_sys_modules(self):
+        result = self.run_scenario('''
+            import json
+            lockdownlib.lockdown()
+            report(json=attempt(lambda: __import__("json")),
+                   os=attempt(lambda: __import__("os")))
+        ''')
+        self.assertEqual(result["json"], {"refused": False, "error": None})
+        self.assertEqual(result["os"], {"refused": False, "error": None})
+
+    def test_safe_builtin_module_still_imports(self):
+        result = self.run_scenario('''
+            lockdownlib.lockdown()
+            sys.modules.pop("itertools", None)
+            safe = attempt(lambda: __import__("itertools"))
+            sys.modules.pop("_symtable", None)     # built in, not safe
+            unsafe = attempt(lambda: __import__("_symtable"))
+            report(safe=safe, unsafe=unsafe["refused"])
+        ''')
+        self.assertEqual(result["safe"], {"refused": False, "error": None})
+        self.assertTrue(result["unsafe"])
+
+    def test_import_module(self):
+        # importlib's path finder stats the directories of sys.path.
+        self.check_refused("importlib.import_module('json')", "os.stat",
+                           "file system",
+                           setup="import importlib\n"
+                                 "sys.path_importer_cache.clear()\n"
+                                 "sys.modules.pop('json', None)",
+                           unlocked="(importlib.import_module('json'), "
+                                    "sys.modules.pop('json'))")
+
+    def test_extension_loading(self):
+        self.check_refused("_imp.create_dynamic(spec)", "_imp.create_dynamic",
+                           "import", error_type="LockdownImportError",
+                           setup="import _imp, importlib.util\n"
+                                 "spec = importlib.util.find_spec('_json')")
+
+    def test_builtin_creation(self):
+        self.check_refused("_imp.create_builtin(spec)",
+                           "_imp.create_builtin", "import",
+                           error_type="LockdownImportError",
+                           setup="import _imp, importlib.machinery\n"
+                                 "spec = importlib.machinery.ModuleSpec("
+                                 "'_symtable', None)")
+
+    def test_frozen_code(self):
+        self.check_refused("_imp.get_frozen_object('__hello__')",
+                           "_imp.get_frozen_object", "import",
+                           error_type="LockdownImportError",
+                           setup="import _imp")
+
+    def test_zipimport(self):
+        with os_helper.temp_dir() as tmp:
+            archive = os.path.join(tmp, "mods.zip")
+            import zipfile
+            with zipfile.ZipFile(archive, "w") as z:
+                z.writestr("zipped_mod.py", "VALUE = 1\n")
+            self.check_refused(f"zipimport.zipimporter({archive!r})",
+                               "os.stat", "file system",
+                               setup="import zipimport")
+            result = self.run_scenario(f'''
+                sys.path.insert(0, {archive!r})
+                lockdownlib.lockdown()
+                report(imp=attempt(lambda: __import__("zipped_mod")))
+            ''')
+            self.assertTrue(result["imp"]["refused"])
+
+
+class ProcessTests(LockdownTestCase):
+
+    def test_system(self):
+        self.check_refused("os.system('true')", "os.system", "process")
+
+    def test_fork(self):
+        self.check_refused("fork_and_reap()", "os.fork", "process", setup='''
+def fork_and_reap():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+''')
+
+    @unittest.skipUnless(hasattr(os, "forkpty"), "needs os.forkpty")
+    def test_forkpty(self):
+        self.check_refused("forkpty_and_reap()", "os.forkpty", "process",
+                           setup='''
+def forkpty_and_reap():
+    pid, fd = os.forkpty()
+    if pid == 0:
+        os._exit(0)
+    os.close(fd)
+    os.waitpid(pid, 0)
+''')
+
+    # exec would replace the process: try it unlocked in a forked child.
+    EXEC_SETUP = '''
+def in_child(call):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            call()
+        finally:
+            os._exit(99)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise AssertionError("exec failed in the child")
+TRUE = "/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"
+'''
+
+    def test_exec_family(self):
+        for call, operation in [
+                ("os.execv(TRUE, [TRUE])", "os.execv"),
+                ("os.execve(TRUE, [TRUE], {})", "os.execve"),
+                ("os.execl(TRUE, TRUE)", "os.execv"),
+                ("os.execvp('true', ['true'])", None),
+                ("os.execvpe('true', ['true'], {'PATH': '/bin:/usr/bin'})",
+                 None)]:
+            with self.subTest(call=call):
+                self.check_refused(call, operation, "process",
+                                   setup=self.EXEC_SETUP,
+                                   unlocked=f"in_child(lambda: {call})")
+
+    def test_spawn_family(self):
+        for call in ["os.spawnv(os.P_WAIT, TRUE, [TRUE])",
+                     "os.spawnlp(os.P_WAIT, 'true', 'true')"]:
+            with self.subTest(call=call):
+                self.check_refused(call, "os.fork", "process",
+                                   setup=self.EXEC_SETUP)
+
+    def test_posix_spawn(self):
+        for func in ["posix_spawn", "posix_spawnp"]:
+            with self.subTest(func=func):
+                self.check_refused(
+                    f"os.waitpid(os.{func}(TRUE, [TRUE], {{}}), 0)",
+                    f"os.{func}", "process", setup=self.EXEC_SETUP)
+
+    def test_subprocess(self):
+        self.check_refused("subprocess.run([TRUE], check=True)",
+                           None, None,
+                           setup="import subprocess\n" + self.EXEC_SETUP)
+
+    def test_popen(self):
+        self.check_refused("os.popen('true').close()", None, None,
+                           setup="import subprocess")
+
+    def test_fork_exec(self):
+        # subprocess prefers posix_spawn where it can; make it fork_exec.
+        self.check_refused("subprocess.Popen([TRUE]).wait()",
+                           "_posixsubprocess.fork_exec", "process",
+                           setup="import subprocess\n"
+                                 "subprocess._USE_POSIX_SPAWN = False\n"
+                                 + self.EXEC_SETUP)
+
+
+class SocketTests(LockdownTestCase):
+
+    SETUP = "import socket"
+
+    def test_create(self):
+        self.check_refused("socket.socket().close()", "socket.socket",
+                           "network", setup=self.SETUP)
+
+    def test_create_udp(self):
+        self.check_refused(
+            "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()",
+            "socket.socket", "network", setup=self.SETUP)
+
+    def test_socketpair(self):
+        self.check_refused("[s.close() for s in socket.socketpair()]",
+                           "socket.socketpair", "network", setup=self.SETUP)
+
+    def test_bind(self):
+        self.check_refused("s2.bind(('127.0.0.1', 0))",
+                           "socket.bind", "network",
+                           setup=self.SETUP + "\ns = socket.socket()\n"
+                                 "s2 = socket.socket()",
+                           unlocked="s.bind(('127.0.0.1', 0))")
+
+    def test_bind_unix(self):
+        with os_helper.temp_dir() as tmp:
+            path = os.path.join(tmp, "sock")
+            result = self.run_scenario(f'''
+                import socket
+                s = socket.socket(socket.AF_UNIX)
+                lockdownlib.lockdown()
+                report(bind=attempt(lambda: s.bind({path!r})))
+            ''')
+            self.assertEqual(result["bind"]["operation"], "socket.bind")
+            self.assertFalse(os.path.exists(path))
+
+    CONNECT_SETUP = SETUP + '''
+server = socket.create_server(('127.0.0.1', 0))
+addr = server.getsockname()
+c1 = socket.socket()
+c2 = socket.socket()
+'''
+
+    def test_connect(self):
+        self.check_refused("c2.connect(addr)", "socket.connect", "network",
+                           setup=self.CONNECT_SETUP,
+                           unlocked="c1.connect(addr)")
+
+    def test_connect_ex(self):
+        self.check_refused("c2.connect_ex(addr)", "socket.connect_ex",
+                           "network", setup=self.CONNECT_SETUP,
+                           unlocked="c1.connect_ex(addr)")
+
+    def test_listen(self):
+        self.check_refused("s.listen()", "socket.listen", "network",
+                           setup=self.SETUP + "\ns = socket.socket()\n"
+                                 "s.bind(('127.0.0.1', 0))")
+
+    def test_listening_socket_still_accepts(self):
+        result = self.run_scenario('''
+            import socket
+            server = socket.create_server(("127.0.0.1", 0))
+            client = socket.create_connection(server.getsockname())
+            lockdownlib.lockdown()
+            conn, _ = server.accept()
+            client.sendall(b"ping")
+            data = conn.recv(4)
+            conn.sendall(b"pong")
+            reply = client.recv(4)
+            report(data=data.decode(), reply=reply.decode())
+        ''')
+        self.assertEqual(result, {"data": "ping", "reply": "pong"})
+
+
+class InterpreterTests(LockdownTestCase):
+
+    SETUP = "import _interpreters"
+
+    def test_create(self):
+        self.check_refused("_interpreters.destroy(_interpreters.create())",
+                           "_interpreters.create", "interpreter",
+                           setup=self.SETUP)
+
+    def test_run_in_existing_interpreter(self):
+        setup = self.SETUP + "\niid = _interpreters.create()\n" \
+                             "def func(): pass"
+        for call, operation in [
+                ("_interpreters.exec(iid, 'pass')", "_interpreters.exec"),
+                ("_interpreters.run_string(iid, 'pass')",
+                 "_interpreters.run_string"),
+                ("_interpreters.run_func(iid, func)",
+                 "_interpreters.run_func"),
+                ("_interpreters.set___main___attrs(iid, {'a': 1})",
+                 "_interpreters.set___main___attrs")]:
+            with self.subTest(call=call):
+                self.check_refused(call, operation, "interpreter",
+                                   setup=setup)
+
+    def test_destroy(self):
+        self.check_refused("_interpreters.destroy(iid)",
+                           "_interpreters.destroy", "interpreter",
+                           setup=self.SETUP + "\niid = _interpreters.create()",
+                           unlocked="_interpreters.destroy("
+                                    "_interpreters.create())")
+
+    def test_c_api_refuses(self):
+        # Py_NewInterpreterFromConfig, called with the thread state swapped
+        # out, as _testinternalcapi (and _PyXI_NewInterpreter) do.
+        _testinternalcapi = import_helper.import_module("_testinternalcapi")
+        result = self.run_scenario('''
+            import _testinternalcapi, _interpreters
+            config = _interpreters.new_config("isolated")
+            before = _testinternalcapi.run_in_subinterp_with_config(
+                "pass", config)
+            lockdownlib.lockdown()
+            try:
+                _testinternalcapi.run_in_subinterp_with_config(
+                    "import os; os.system('true')", config)
+            except Exception as exc:
+                after = str(exc.__cause__ or exc.__context__)
+            else:
+                after = "created"
+            report(before=before, after=after)
+        ''')
+        self.assertEqual(result["before"], 0)
+        self.assertIn("lockdown is enabled", result["after"])
+
+    def test_subinterpreter_locks_itself(self):
+        # lockdownlib has multi-phase init: a sub-interpreter imports it
+        # and locks itself without locking the main interpreter.
+        result = self.run_scenario('''
+            import _interpreters
+            iid = _interpreters.create()
+            excinfo = _interpreters.exec(iid, """if True:
+                import lockdownlib, os
+                lockdownlib.lockdown()
+                try:
+                    open(os.devnull)
+                except lockdownlib.LockdownError:
+                    pass
+                else:
+                    raise AssertionError("not refused")
+            """)
+            report(excinfo=None if excinfo is None else str(excinfo),
+                   main_locked=lockdownlib.is_locked(),
+                   main_open=attempt(lambda: open(os.devnull).close()))
+        ''')
+        self.assertEqual(result, {
+            "excinfo": None, "main_locked": False,
+            "main_open": {"refused": False, "error": None}})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -357,6 +357,19 @@ class ImportTests(LockdownTestCase):
                                  "spec = importlib.machinery.ModuleSpec("
                                  "'_symtable', None)")
 
+    def test_extension_exec(self):
+        self.check_refused("_imp.exec_dynamic(mod)", "_imp.exec_dynamic",
+                           "import", error_type="LockdownImportError",
+                           setup="import _imp, importlib.util\n"
+                                 "spec = importlib.util.find_spec('_json')\n"
+                                 "mod = _imp.create_dynamic(spec)")
+
+    def test_frozen_init(self):
+        self.check_refused("_imp.init_frozen('__hello__')",
+                           "_imp.init_frozen", "import",
+                           error_type="LockdownImportError",
+                           setup="import _imp")
+
     def test_frozen_code(self):
         self.check_refused("_imp.get_frozen_object('__hello__')",
                            "_imp.get_frozen_object", "import",
@@ -558,6 +571,9 @@ class InterpreterTests(LockdownTestCase):
                  "_interpreters.run_string"),
                 ("_interpreters.run_func(iid, func)",
                  "_interpreters.run_func"),
+                ("_interpreters.call(iid, func)", "_interpreters.call"),
+                ("_interpreters.incref(iid)", "_interpreters.incref"),
+                ("_interpreters.decref(iid)", "_interpreters.decref"),
                 ("_interpreters.set___main___attrs(iid, {'a': 1})",
                  "_interpreters.set___main___attrs")]:
             with self.subTest(call=call):

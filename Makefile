@@ -15,8 +15,16 @@ export JOBS
 # as they do on stock CPython.
 UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test_importlib test_socket test_subprocess test_builtin test_sys \
-	test_audit test_interpreters test_zipimport
-TESTOPTS ?=
+	test_audit test_interpreters test_zipimport test_linecache \
+	test_traceback test_warnings test_embed test_capi
+# ThreadedVSOCKSocketStreamTest: connect() fails with ENODEV (errno 19) on
+# machines that have /dev/vsock but no vsock transport, as here; it has
+# nothing to do with our patches, which only act once locked.
+TESTOPTS ?= -i '*VSOCK*'
+# The tests run the interpreter itself, not the ./python link: a few tests
+# of test_subprocess start sys.executable under another argv[0], and the
+# link then hides where the standard library is.
+PY = build/obj/python
 
 .PHONY: all deps assemble build demo test test-lockdown test-upstream \
 	check-sync export reassemble clean
@@ -36,10 +44,10 @@ demo: build
 	./python Tools/lockdown/demo.py
 
 test: build
-	./python -m test -j$(JOBS) $(TESTOPTS) test_lockdown $(UPSTREAM_TESTS)
+	$(PY) -m test -j$(JOBS) $(TESTOPTS) test_lockdown $(UPSTREAM_TESTS)
 
 test-lockdown: build
-	./python -m test $(TESTOPTS) test_lockdown
+	$(PY) -m test test_lockdown
 
 check-sync:
 	@scripts/check-sync.sh

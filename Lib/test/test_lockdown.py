@@ -292,6 +292,107 @@ class FileTests(LockdownTestCase):
         self.assertEqual(result["lines"], [])
 
 
+class FileSystemChangeTests(LockdownTestCase):
+    """Changes to the file system: each refused call leaves no trace."""
+
+    # (call, operation): each call runs in a fresh directory holding a file
+    # "f", a directory "d" and a link "l" to "f"; fd is open on "f".
+    CALLS = [
+        ("os.mkdir('new')", "os.mkdir"),
+        ("os.rmdir('d')", "os.rmdir"),
+        ("os.unlink('f')", "os.unlink"),
+        ("os.remove('f')", "os.remove"),
+        ("os.rename('f', 'new')", "os.rename"),
+        ("os.replace('f', 'new')", "os.replace"),
+        ("os.chmod('f', 0o600)", "os.chmod"),
+        ("os.chown('f', -1, -1)", "os.chown"),
+        ("os.lchown('l', -1, -1)", "os.lchown"),
+        ("os.link('f', 'new')", "os.link"),
+        ("os.symlink('f', 'new')", "os.symlink"),
+        ("os.truncate('f', 0)", "os.truncate"),
+        ("os.utime('f', (0, 0))", "os.utime"),
+        ("os.mkfifo('new')", "os.mkfifo"),
+        ("os.readlink('l')", "os.readlink"),
+        ("os.fchmod(fd, 0o600)", "os.fchmod"),
+        ("os.fchown(fd, -1, -1)", "os.fchown"),
+        ("os.ftruncate(fd, 0)", "os.ftruncate"),
+    ]
+
+    def make_tree(self, top):
+        os.mkdir(top)
+        with open(os.path.join(top, "f"), "w") as f:
+            f.write("content")
+        os.chmod(os.path.join(top, "f"), 0o644)
+        os.mkdir(os.path.join(top, "d"))
+        os.symlink("f", os.path.join(top, "l"))
+
+    def snapshot(self, top):
+        state = {}
+        for name in sorted(os.listdir(top)):
+            st = os.lstat(os.path.join(top, name))
+            state[name] = (st.st_mode, st.st_size, st.st_mtime_ns)
+        return state
+
+    def test_changes(self):
+        for call, operation in self.CALLS:
+            with self.subTest(call=call), os_helper.temp_dir() as tmp:
+                unlocked_dir = os.path.join(tmp, "unlocked")
+                locked_dir = os.path.join(tmp, "locked")
+                self.make_tree(unlocked_dir)
+                self.make_tree(locked_dir)
+                before = self.snapshot(locked_dir)
+                result = self.run_scenario(f"""
+                    os.chdir({unlocked_dir!r})
+                    fd = os.open("f", os.O_RDWR)
+                    unlocked = attempt(lambda: {call})
+                    os.chdir({locked_dir!r})
+                    fd = os.open("f", os.O_RDWR)
+                    lockdownlib.lockdown()
+                    report(unlocked=unlocked, locked=attempt(lambda: {call}))
+                """)
+                self.assertEqual(result["unlocked"],
+                                 {"refused": False, "error": None})
+                self.assertEqual(result["locked"]["operation"], operation)
+                self.assertEqual(result["locked"]["kind"], "file system")
+                self.assertEqual(self.snapshot(locked_dir), before)
+
+    def test_os_state(self):
+        calls = [("os.chdir('/')", "os.chdir"),
+                 ("os.fchdir(fd)", "os.fchdir"),
+                 ("os.umask(0o022)", "os.umask"),
+                 ("os.putenv('LDP_TEST', '1')", "os.putenv"),
+                 ("os.unsetenv('LDP_TEST')", "os.unsetenv")]
+        if os.geteuid() == 0:
+            calls.append(("os.chroot('/')", "os.chroot"))   # root only
+        for call, operation in calls:
+            with self.subTest(call=call):
+                self.check_refused(call, operation, "OS state",
+                                   setup="fd = os.open('/', os.O_RDONLY)")
+
+    SIGNAL_SETUP = """
+import signal, subprocess
+def child():
+    # It exits when we do: its stdin closes.
+    return subprocess.Popen([sys.executable, "-c",
+                             "import sys; sys.stdin.read()"],
+                            stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+p1 = child()
+p2 = child()
+"""
+
+    def test_signal_processes(self):
+        for func in ["kill", "killpg"]:
+            with self.subTest(func=func):
+                self.check_refused(
+                    f"os.{func}(p2.pid, signal.SIGKILL)", f"os.{func}",
+                    "process", setup=self.SIGNAL_SETUP,
+                    unlocked=f"(os.{func}(p1.pid, signal.SIGKILL), "
+                             "p1.wait())")
+
+
 class ImportTests(LockdownTestCase):
 
     def test_import_statement(self):

@@ -312,6 +312,7 @@ class FileSystemChangeTests(LockdownTestCase):
         ("os.truncate('f', 0)", "os.truncate"),
         ("os.utime('f', (0, 0))", "os.utime"),
         ("os.mkfifo('new')", "os.mkfifo"),
+        ("os.mknod('new')", "os.mknod"),
         ("os.readlink('l')", "os.readlink"),
         ("os.fchmod(fd, 0o600)", "os.fchmod"),
         ("os.fchown(fd, -1, -1)", "os.fchown"),

@@ -6,7 +6,6 @@
 . "$(dirname "$0")/common.sh"
 
 STAMP="$SRC/.git/ldp-patches-stamp"
-MANIFEST="$SRC/.git/ldp-overlay-manifest"
 
 write_excludes() {
     {
@@ -74,16 +73,14 @@ run make reassemble."
 lay_overlay() {
     local f want have last new_manifest=() conflicts=()
     declare -A laid=()
-    if [ -f "$MANIFEST" ]; then
-        while read -r sum f; do [ -n "$f" ] && laid[$f]=$sum; done < "$MANIFEST"
-    fi
+    load_manifest laid
     while read -r f; do
         if git -C "$SRC" cat-file -e "upstream:$f" 2>/dev/null; then
             die "overlay file $f would replace an upstream file: change upstream files with a patch"
         fi
-        want=$(sha256sum < "$ROOT/$f" | cut -d' ' -f1)
+        want=$(file_digest "$ROOT/$f")
         if [ -f "$SRC/$f" ]; then
-            have=$(sha256sum < "$SRC/$f" | cut -d' ' -f1)
+            have=$(file_digest "$SRC/$f")
         else
             have=
         fi
@@ -105,7 +102,7 @@ lay_overlay() {
     done < <(overlay_files)
     for f in "${!laid[@]}"; do
         # Removed from the overlay: remove it from the tree too, unless edited there.
-        if [ -f "$SRC/$f" ] && [ "$(sha256sum < "$SRC/$f" | cut -d' ' -f1)" != "${laid[$f]}" ]; then
+        if [ -f "$SRC/$f" ] && [ "$(file_digest "$SRC/$f")" != "${laid[$f]}" ]; then
             conflicts+=("$f (removed from the overlay, edited in build/cpython)")
         else
             rm -f "$SRC/$f"

@@ -40,6 +40,22 @@ series_files() {
         done
 }
 
+file_digest() { sha256sum < "$1" | cut -d' ' -f1; }
+
+# The overlay manifest records the digest of each overlay file as it was
+# last laid into the tree, so that an edit on either side can be told
+# from an edit on both.  load_manifest NAME fills the associative array
+# NAME with path -> digest.
+MANIFEST="$SRC/.git/ldp-overlay-manifest"
+load_manifest() {
+    local -n _manifest=$1
+    local sum f
+    [ -f "$MANIFEST" ] || return 0
+    while read -r sum f; do
+        if [ -n "$f" ]; then _manifest[$f]=$sum; fi
+    done < "$MANIFEST"
+}
+
 # What the patch commits of the assembled tree were made from.
 patches_digest() {
     { cat "$ROOT/patches/series" 2>/dev/null; series_files | xargs -r cat; } | sha256sum | cut -d' ' -f1

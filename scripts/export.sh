@@ -5,7 +5,6 @@
 . "$(dirname "$0")/common.sh"
 
 [ -d "$SRC/.git" ] || die "no assembled tree in ${SRC#"$ROOT"/}"
-MANIFEST="$SRC/.git/ldp-overlay-manifest"
 
 if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]; then
     git -C "$SRC" status --short --untracked-files=no >&2
@@ -31,14 +30,12 @@ done < <(git -C "$SRC" status --porcelain --untracked-files=all | grep '^??' || 
 # Overlay files edited in the tree.  A file edited here as well since it
 # was laid is a conflict: neither copy is thrown away.
 declare -A laid=()
-if [ -f "$MANIFEST" ]; then
-    while read -r sum f; do [ -n "$f" ] && laid[$f]=$sum; done < "$MANIFEST"
-fi
+load_manifest laid
 conflicts=()
 while IFS= read -r f; do
     if [ -f "$SRC/$f" ] && ! cmp -s "$ROOT/$f" "$SRC/$f"; then
-        here=$(sha256sum < "$ROOT/$f" | cut -d' ' -f1)
-        there=$(sha256sum < "$SRC/$f" | cut -d' ' -f1)
+        here=$(file_digest "$ROOT/$f")
+        there=$(file_digest "$SRC/$f")
         if [ "$there" = "${laid[$f]:-}" ]; then
             continue    # only this repository's copy changed: make lays it
         elif [ "$here" != "${laid[$f]:-}" ]; then

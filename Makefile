@@ -4,10 +4,11 @@
 #   make test        install build dependencies, build, run the tests
 #   make check-sync  fail if build/cpython holds work not in patches/ or the overlay
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
+#   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
 
-export UPSTREAM_TARBALL
+export UPSTREAM_TARBALL DEBIAN_TARBALL
 JOBS ?= $(shell nproc)
 export JOBS
 
@@ -16,7 +17,17 @@ export JOBS
 UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test_importlib test_socket test_subprocess test_builtin test_sys \
 	test_audit test_interpreters test_zipimport test_linecache \
-	test_traceback test_warnings test_embed test_capi
+	test_traceback test_warnings test_embed test_capi test_platform \
+	$(FIX_TESTS)
+# Upstream tests of what the upstream fixes (upstream-fixes.txt) touch; the
+# memory-safety fixes bring their regression tests into test_dict,
+# test_pyexpat, test_bz2 and test_ssl.
+FIX_TESTS = test_dict test_gc test_pyexpat test_bz2 test_lzma test_zlib \
+	test_ssl test_email test_minidom test_tarfile test_httplib \
+	test_plistlib test_htmlparser test_posixpath test_zipfile test_urllib \
+	test_urllib2 test_http_cookies test_http_cookiejar test_wsgiref \
+	test_base64 test_webbrowser test_unicodedata test_ftplib \
+	test_xml_etree test_configparser
 # ThreadedVSOCKSocketStreamTest: connect() fails with ENODEV (errno 19) on
 # machines that have /dev/vsock but no vsock transport, as here; it has
 # nothing to do with our patches, which only act once locked.
@@ -26,8 +37,8 @@ TESTOPTS ?= -i '*VSOCK*'
 # link then hides where the standard library is.
 PY = build/obj/python
 
-.PHONY: all deps assemble build demo test test-lockdown test-upstream \
-	check-sync export reassemble clean
+.PHONY: all deps assemble build demo test test-lockdown \
+	check-sync export reassemble clean upstream-fixes
 
 all: build
 
@@ -48,6 +59,9 @@ test: build
 
 test-lockdown: build
 	$(PY) -m test test_lockdown
+
+upstream-fixes:
+	@scripts/upstream-fixes.sh list
 
 check-sync:
 	@scripts/check-sync.sh

@@ -10,6 +10,8 @@
 #include "Python.h"
 #include "pycore_lockdown.h"
 
+#include "lockdownlib_fixes.h"   // written by the build: the fixes applied
+
 #include "clinic/lockdownlib.c.h"
 
 /*[clinic input]
@@ -57,6 +59,25 @@ static PyMethodDef lockdownlib_methods[] = {
     {NULL, NULL}
 };
 
+static PyObject *
+make_upstream_fixes(void)
+{
+    Py_ssize_t n = (Py_ssize_t)Py_ARRAY_LENGTH(lockdown_upstream_fixes);
+    PyObject *fixes = PyTuple_New(n);
+    if (fixes == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyUnicode_FromString(lockdown_upstream_fixes[i]);
+        if (name == NULL) {
+            Py_DECREF(fixes);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(fixes, i, name);
+    }
+    return fixes;
+}
+
 static int
 lockdownlib_exec(PyObject *module)
 {
@@ -77,6 +98,14 @@ lockdownlib_exec(PyObject *module)
     if (PyModule_Add(module, "SAFE_MODULES", _PyLockdown_GetSafeModules()) < 0) {
         return -1;
     }
+    if (PyModule_AddStringConstant(module, "UPSTREAM_VERSION",
+                                   LOCKDOWN_UPSTREAM_VERSION) < 0)
+    {
+        return -1;
+    }
+    if (PyModule_Add(module, "UPSTREAM_FIXES", make_upstream_fixes()) < 0) {
+        return -1;
+    }
     return 0;
 }
 
@@ -94,7 +123,9 @@ After lockdown(), operations that read or change the file system, start or\n\
 signal processes, change the state of the OS, open network access, import\n\
 from disk or reach other interpreters raise LockdownError, a RuntimeError\n\
 whose message is 'lockdown is enabled'.  Objects made before keep working.\n\
-SAFE_MODULES names the modules a host may import before locking.");
+SAFE_MODULES names the modules a host may import before locking.\n\
+UPSTREAM_VERSION is the CPython release the fork is built from, and\n\
+UPSTREAM_FIXES names the upstream security and crash fixes applied to it.");
 
 static struct PyModuleDef lockdownlib_module = {
     PyModuleDef_HEAD_INIT,

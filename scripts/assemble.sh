@@ -16,14 +16,67 @@ write_excludes() {
     } > "$SRC/.git/info/exclude"
 }
 
+# The upstream fixes of upstream-fixes.txt, one commit each on top of the
+# "upstream" tag, then a commit recording them for lockdownlib; tag "base".
+apply_fixes() {
+    local fixes f sum class desc n=0 header
+    fixes=$("$ROOT/scripts/upstream-fixes.sh" prepare)
+    GIT_AUTHOR_DATE=$GIT_COMMITTER_DATE
+    export GIT_AUTHOR_DATE
+    while read -r f; do
+        [ -n "$f" ] || continue
+        read -r _ sum class desc < <(grep "^${f##*/} " "$ROOT/upstream-fixes.txt")
+        if ! git -C "$SRC" apply --index -p1 "$f" 2>"$BUILD/apply.log"; then
+            cat "$BUILD/apply.log" >&2
+            git -C "$SRC" reset -q --hard
+            die "upstream fix ${f##*/} does not apply to CPython $UPSTREAM_VERSION (plus the fixes before it)"
+        fi
+        git -C "$SRC" commit -q -F - <<MSG
+Upstream fix ${f##*/}: $desc
+
+Carried from Debian's $UPSTREAM_DEBIAN_SOURCE package ($class; sha256 $sum).
+MSG
+        n=$((n + 1))
+    done <<< "$fixes"
+    header="$SRC/Modules/lockdownlib_fixes.h"
+    {
+        echo "/* Written by scripts/assemble.sh from upstream-fixes.txt: the upstream"
+        echo "   fixes applied on top of CPython $UPSTREAM_VERSION, in order.  Do not edit. */"
+        echo
+        echo "#define LOCKDOWN_UPSTREAM_VERSION \"$UPSTREAM_VERSION\""
+        echo
+        echo "static const char * const lockdown_upstream_fixes[] = {"
+        while read -r f; do
+            [ -n "$f" ] && printf '    "%s",\n' "$(basename "$f" | sed 's/\.\(patch\|diff\)$//')"
+        done <<< "$fixes"
+        echo "};"
+    } > "$header"
+    git -C "$SRC" add -f "$header"
+    git -C "$SRC" commit -q -m "Record the $n upstream fixes applied, for lockdownlib"
+    unset GIT_AUTHOR_DATE
+    git -C "$SRC" tag -f base >/dev/null
+    say "assemble: applied $n upstream fixes"
+}
+
+# Our patches that a fix also touches: "fix: file".
+name_conflicts() {
+    local p=$1 f
+    while read -r f; do
+        git -C "$SRC" log --format="%s" upstream..base -- "$f" |
+            sed -n "s/^Upstream fix \([^:]*\):.*/  upstream fix \1 also changes $f/p"
+    done < <(git -C "$SRC" apply --numstat "$p" 2>/dev/null | cut -f3)
+}
+
 apply_patches() {
     local p
+    apply_fixes
     while read -r p; do
         [ -n "$p" ] || continue
         if ! git -C "$SRC" am -q --keep-cr --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
             git -C "$SRC" am --abort >/dev/null 2>&1 || true
             cat "$BUILD/am.log" >&2
-            die "patch ${p#"$ROOT"/} does not apply to CPython $UPSTREAM_VERSION (plus the patches before it)"
+            name_conflicts "$p" >&2
+            die "patch ${p#"$ROOT"/} does not apply to CPython $UPSTREAM_VERSION plus its upstream fixes (plus the patches before it)"
         fi
     done < <(series_files)
     patches_digest > "$STAMP"
@@ -47,8 +100,8 @@ create_tree() {
     git -C "$SRC.tmp" tag upstream
     unset GIT_AUTHOR_DATE
     mv "$SRC.tmp" "$SRC"
-    say "assemble: applying $(series_files | wc -l) patches"
     apply_patches
+    say "assemble: applied $(series_files | wc -l) patches"
 }
 
 update_patches() {
@@ -61,11 +114,11 @@ update_patches() {
     # would be lost by doing so.
     if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
        [ "$(git -C "$SRC" rev-parse HEAD)" != "$(cat "$STAMP.head" 2>/dev/null)" ]; then
-        die "patches/ changed, and build/cpython has commits or edits made since it was
+        die "patches/ or upstream-fixes.txt changed, and build/cpython has commits or edits made since it was
 assembled.  Export them first (make export), or, to throw them away,
 run make reassemble."
     fi
-    say "assemble: patches/ changed; re-applying the series"
+    say "assemble: patches/ or upstream-fixes.txt changed; re-applying them"
     git -C "$SRC" reset -q --hard upstream
     apply_patches
 }

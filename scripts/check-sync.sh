@@ -4,7 +4,7 @@
 . "$(dirname "$0")/common.sh"
 
 [ -d "$SRC/.git" ] || { say "check-sync: no assembled tree (${SRC#"$ROOT"/}); nothing to check"; exit 0; }
-git -C "$SRC" rev-parse -q --verify upstream >/dev/null || die "${SRC#"$ROOT"/} has no 'upstream' tag: run make reassemble"
+git -C "$SRC" rev-parse -q --verify base >/dev/null || die "${SRC#"$ROOT"/} has no 'base' tag (upstream plus its fixes): run make reassemble"
 
 problems=()
 
@@ -21,7 +21,7 @@ done < <(git -C "$SRC" status --porcelain)
 tmpindex=$(mktemp)
 trap 'rm -f "$tmpindex"' EXIT
 export GIT_INDEX_FILE=$tmpindex
-git -C "$SRC" read-tree upstream
+git -C "$SRC" read-tree base
 while read -r p; do
     [ -n "$p" ] || continue
     if ! git -C "$SRC" apply --cached "$p" 2>/dev/null; then

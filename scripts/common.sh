@@ -56,7 +56,58 @@ load_manifest() {
     done < "$MANIFEST"
 }
 
-# What the patch commits of the assembled tree were made from.
+# Archive URIs of this machine's apt sources (one-line and deb822 formats),
+# skipping the security archive, whose suites have other names.
+apt_uris() {
+    {
+        cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+            sed -n 's/^[[:space:]]*deb\(-src\)\?[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([a-z]\+:[^[:space:]]*\).*/\3/p'
+        cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+            sed -n 's/^URIs:[[:space:]]*//p' | tr ' ' '\n'
+    } | grep -v -e '-security' -e '^$' | sed 's:/*$::' | awk '!seen[$0]++'
+}
+
+# Download the pinned suite's source package into $APT_DL with
+# `apt-get source --download-only`, from a deb-src entry made at run time
+# from this machine's apt sources, in a private apt state directory (/etc
+# is not touched).  The Debian packaging tarball is kept in $CACHE.
+# Appends what it tried to the array "tried"; returns 1 if nothing worked.
+APT_STATE="$CACHE/apt"
+APT_DL="$APT_STATE/dl"
+apt_source_fetch() {
+    command -v apt-get >/dev/null || { tried+=("apt-get source: apt-get is not installed"); return 1; }
+    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg uri uris
+    [ -f "$keyring" ] || { tried+=("apt-get source: $keyring is missing (install debian-archive-keyring)"); return 1; }
+    uris=$(apt_uris)
+    [ -n "$uris" ] || { tried+=("apt-get source: no archive URI in /etc/apt sources"); return 1; }
+    for uri in $uris; do
+        rm -rf "$APT_STATE"
+        mkdir -p "$APT_STATE/lists/partial" "$APT_STATE/cache/archives/partial" "$APT_DL"
+        printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$UPSTREAM_DEBIAN_SUITE" \
+            > "$APT_STATE/sources.list"
+        local opts=(-o "Dir::Etc::SourceList=$APT_STATE/sources.list"
+                    -o "Dir::Etc::SourceParts=$APT_STATE/none"
+                    -o "Dir::State::Lists=$APT_STATE/lists"
+                    -o "Dir::Cache=$APT_STATE/cache"
+                    -o "APT::Sandbox::User=root")
+        say "upstream: trying apt-get source $UPSTREAM_DEBIAN_SOURCE from $uri ($UPSTREAM_DEBIAN_SUITE)"
+        if ! apt-get "${opts[@]}" -q update >"$APT_STATE/update.log" 2>&1; then
+            tried+=("apt-get update of $uri $UPSTREAM_DEBIAN_SUITE: failed (see $APT_STATE/update.log)")
+            continue
+        fi
+        if ! (cd "$APT_DL" && apt-get "${opts[@]}" -q source --download-only \
+                "$UPSTREAM_DEBIAN_SOURCE" >"$APT_STATE/source.log" 2>&1); then
+            tried+=("apt-get source from $uri: failed (see $APT_STATE/source.log)")
+            continue
+        fi
+        cp -f "$APT_DL/"*.debian.tar.* "$CACHE/" 2>/dev/null || true
+        return 0
+    done
+    return 1
+}
+
+# What the fix and patch commits of the assembled tree were made from.
 patches_digest() {
-    { cat "$ROOT/patches/series" 2>/dev/null; series_files | xargs -r cat; } | sha256sum | cut -d' ' -f1
+    { cat "$ROOT/upstream-fixes.txt" "$ROOT/patches/series" 2>/dev/null; series_files | xargs -r cat; } |
+        sha256sum | cut -d' ' -f1
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bring work done in build/cpython home: commits after the "upstream" tag
+# Bring work done in build/cpython home: commits after the "base" tag
 # become patches/ (one patch per commit, the commit message as its header),
 # and new or edited overlay files are copied back into this repository.
 . "$(dirname "$0")/common.sh"
@@ -56,7 +56,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$SRC" format-patch -q --no-signature --zero-commit --no-numbered \
-    --no-stat -o "$tmp" upstream..HEAD >/dev/null
+    --no-stat -o "$tmp" base..HEAD >/dev/null
 changed=0
 for p in "$tmp"/*.patch; do
     [ -e "$p" ] || continue

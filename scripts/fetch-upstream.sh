@@ -41,55 +41,14 @@ if [ -f "$cached" ]; then
 fi
 tried+=("cache $cached: absent")
 
-# Archive URIs of this machine's apt sources (one-line and deb822 formats),
-# skipping the security archive, whose suites have other names.
-apt_uris() {
-    {
-        cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-            sed -n 's/^[[:space:]]*deb\(-src\)\?[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([a-z]\+:[^[:space:]]*\).*/\3/p'
-        cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-            sed -n 's/^URIs:[[:space:]]*//p' | tr ' ' '\n'
-    } | grep -v -e '-security' -e '^$' | sed 's:/*$::' | awk '!seen[$0]++'
-}
-
 fetch_apt() {
-    command -v apt-get >/dev/null || { tried+=("apt-get source: apt-get is not installed"); return 1; }
-    local state="$CACHE/apt" uri found=1 keyring
-    keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-    [ -f "$keyring" ] || { tried+=("apt-get source: $keyring is missing (install debian-archive-keyring)"); return 1; }
-    local uris
-    uris=$(apt_uris)
-    [ -n "$uris" ] || { tried+=("apt-get source: no archive URI in /etc/apt sources"); return 1; }
-    for uri in $uris; do
-        rm -rf "$state"
-        mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/dl"
-        printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$UPSTREAM_DEBIAN_SUITE" \
-            > "$state/sources.list"
-        local opts=(-o "Dir::Etc::SourceList=$state/sources.list"
-                    -o "Dir::Etc::SourceParts=$state/none"
-                    -o "Dir::State::Lists=$state/lists"
-                    -o "Dir::Cache=$state/cache"
-                    -o "APT::Sandbox::User=root")
-        say "upstream: trying apt-get source $UPSTREAM_DEBIAN_SOURCE from $uri ($UPSTREAM_DEBIAN_SUITE)"
-        if ! apt-get "${opts[@]}" -q update >"$state/update.log" 2>&1; then
-            tried+=("apt-get update of $uri $UPSTREAM_DEBIAN_SUITE: failed (see $state/update.log)")
-            continue
-        fi
-        if ! (cd "$state/dl" && apt-get "${opts[@]}" -q source --download-only \
-                "$UPSTREAM_DEBIAN_SOURCE" >"$state/source.log" 2>&1); then
-            tried+=("apt-get source from $uri: failed (see $state/source.log)")
-            continue
-        fi
-        if [ -f "$state/dl/$TARBALL_NAME" ] && verify "$state/dl/$TARBALL_NAME"; then
-            mv -f "$state/dl/$TARBALL_NAME" "$cached"
-            # The Debian packaging tarball is kept for the upstream-fixes work.
-            mv -f "$state/dl/"*.debian.tar.* "$CACHE/" 2>/dev/null || true
-            found=0
-            break
-        fi
-        tried+=("apt-get source from $uri: no $TARBALL_NAME with the pinned sha256")
-    done
-    return $found
+    apt_source_fetch || return 1
+    if [ -f "$APT_DL/$TARBALL_NAME" ] && verify "$APT_DL/$TARBALL_NAME"; then
+        mv -f "$APT_DL/$TARBALL_NAME" "$cached"
+        return 0
+    fi
+    tried+=("apt-get source: no $TARBALL_NAME with the pinned sha256")
+    return 1
 }
 
 if fetch_apt; then

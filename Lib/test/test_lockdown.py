@@ -87,6 +87,24 @@ class LockdownlibTests(LockdownTestCase):
     def test_builtin_module(self):
         self.assertIn("lockdownlib", sys.builtin_module_names)
 
+    def test_identity(self):
+        # The fork says what it is without breaking what parses sys.version.
+        import lockdownlib
+        import platform
+        self.assertIn("Locked Down Python", sys.version)
+        self.assertEqual(platform.python_version(),
+                         lockdownlib.UPSTREAM_VERSION)
+        self.assertEqual(lockdownlib.UPSTREAM_VERSION, "3.13.5")
+        self.assertIn("Locked Down Python", platform.python_build()[0])
+        res = script_helper.assert_python_ok("-VV")
+        self.assertIn(b"Locked Down Python", res.out)
+        fixes = lockdownlib.UPSTREAM_FIXES
+        self.assertIsInstance(fixes, tuple)
+        self.assertEqual(len(fixes), len(set(fixes)))
+        for name in ["CVE-2026-9669", "CVE-2026-6100", "dict-use-after-free",
+                     "traverse-managed-dicts", "ssl-sni-crash"]:
+            self.assertIn(name, fixes)
+
     def test_error_type(self):
         result = self.run_scenario('''
             E = lockdownlib.LockdownError
@@ -122,7 +140,7 @@ class LockdownlibTests(LockdownTestCase):
         # Nothing in the module could switch lockdown off.
         self.assertEqual(result["names"], [
             "LockdownError", "LockdownImportError", "SAFE_MODULES",
-            "is_locked", "lockdown"])
+            "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked", "lockdown"])
         self.assertTrue(result["open"]["refused"])
 
     def test_except_runtime_error(self):

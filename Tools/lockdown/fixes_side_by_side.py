@@ -1,0 +1,87 @@
+"""Run regression checks of upstream memory-safety fixes on several builds.
+
+    python Tools/lockdown/fixes_side_by_side.py STOCK_PYTHON FORK_PYTHON
+
+Each check runs in a fresh process of each interpreter and prints whether
+it passed, failed, or crashed the interpreter.  On stock CPython 3.13.5 the
+checks of the fixes it lacks fail or crash; on the fork they must pass
+(the exit status says whether the last interpreter passed them all).
+"""
+
+import signal
+import subprocess
+import sys
+
+CHECKS = {
+    "CVE-2026-4224 pyexpat: deep content model": r'''
+from xml.parsers import expat
+n = 500_000
+data = (b"<!DOCTYPE root [\n<!ELEMENT root " + b"(a, " * n + b"a"
+        + b")" * n + b">\n]>\n<root/>\n")
+parser = expat.ParserCreate()
+parser.ElementDeclHandler = lambda name, model: None
+try:
+    parser.Parse(data)
+except RecursionError:
+    pass
+else:
+    raise SystemExit("no RecursionError")
+''',
+    "CVE-2026-9669 bz2: decompressor reused after an error": r'''
+from bz2 import BZ2Decompressor
+bad = bytes.fromhex(
+    "425a6839314159265359000000000000007fffff000000000000000000000000"
+    "00000000000000000000000000000000000000e0370000000000000000000000"
+    "000000000000000000000000000000000000000000000000000083f3")
+d = BZ2Decompressor()
+try:
+    d.decompress(bad)
+except OSError:
+    pass
+try:
+    d.decompress(b"\0" * 18)
+except ValueError:
+    pass
+else:
+    raise SystemExit("the broken decompressor was used again")
+''',
+    "dict-use-after-free: clear() of embedded values": r'''
+class Obj:
+    pass
+class DropOnDelete:
+    def __del__(self):
+        global holder
+        del holder
+holder = Obj()
+holder.a = DropOnDelete()
+holder.__dict__.clear()
+''',
+}
+
+
+def run(python, code):
+    proc = subprocess.run([python, "-I", "-c", code], capture_output=True,
+                          text=True)
+    if proc.returncode < 0:
+        return "CRASHED (%s)" % signal.Signals(-proc.returncode).name
+    if proc.returncode:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return "FAILED: " + last[:60]
+    return "passed"
+
+
+def main(pythons):
+    if not pythons:
+        sys.exit(__doc__)
+    width = max(map(len, CHECKS))
+    all_passed = True
+    for name, code in CHECKS.items():
+        outcomes = [run(python, code) for python in pythons]
+        all_passed = all_passed and outcomes[-1] == "passed"
+        print(f"{name:{width}}  " + "  |  ".join(
+            f"{python}: {outcome}" for python, outcome in zip(pythons, outcomes)))
+    sys.exit(0 if all_passed else 1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

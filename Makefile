@@ -5,6 +5,7 @@
 #   make check-sync  fail if build/cpython holds work not in patches/ or the overlay
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
+#   make compare-fixes   build stock 3.13.5 too and run memory-safety regression checks on both
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
 
@@ -38,7 +39,7 @@ TESTOPTS ?= -i '*VSOCK*'
 PY = build/obj/python
 
 .PHONY: all deps assemble build demo test test-lockdown \
-	check-sync export reassemble clean upstream-fixes
+	check-sync export reassemble clean upstream-fixes stock compare-fixes
 
 all: build
 
@@ -62,6 +63,14 @@ test-lockdown: build
 
 upstream-fixes:
 	@scripts/upstream-fixes.sh list
+
+stock:
+	@scripts/build-stock.sh
+
+# Regression checks of upstream memory-safety fixes: stock 3.13.5 crashes
+# on them, the fork must not.
+compare-fixes: build stock
+	$(PY) Tools/lockdown/fixes_side_by_side.py build/stock/python $(PY)
 
 check-sync:
 	@scripts/check-sync.sh

@@ -6,6 +6,7 @@
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
 #   make compare-fixes   build stock 3.13.5 too and run memory-safety regression checks on both
+#   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions)
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
 
@@ -39,7 +40,8 @@ TESTOPTS ?= -i '*VSOCK*'
 PY = build/obj/python
 
 .PHONY: all deps assemble build demo test test-lockdown \
-	check-sync export reassemble clean upstream-fixes stock compare-fixes
+	check-sync export reassemble clean upstream-fixes stock compare-fixes \
+	bench bench-callgrind bench-readme
 
 all: build
 
@@ -66,6 +68,21 @@ upstream-fixes:
 
 stock:
 	@scripts/build-stock.sh
+
+# Benchmarks, side by side with stock CPython (Tools/lockdown/bench/).
+BENCHOPTS ?=
+bench: build stock
+	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) $(BENCHOPTS)
+
+bench-callgrind: build stock
+	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) --callgrind $(BENCHOPTS)
+
+# Regenerate the result tables of README.rst (never type them by hand).
+bench-readme: build stock
+	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) \
+		--update-readme README.rst $(BENCHOPTS)
+	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) \
+		--callgrind --marker callgrind --update-readme README.rst $(BENCHOPTS)
 
 # Regression checks of upstream memory-safety fixes: stock 3.13.5 crashes
 # on them, the fork must not.

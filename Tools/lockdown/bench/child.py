@@ -1,0 +1,37 @@
+"""Run one workload in this interpreter and print what it measured as JSON.
+
+    python child.py WORKLOAD MODE LOOPS
+
+MODE is "plain" or "locked" (lockdownlib.lockdown() after the set-up and
+before the timed loop; the time lockdown() took is reported too).  Run by
+bench.py, never by hand.
+"""
+
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workloads  # noqa: E402
+
+
+def main():
+    name, mode, loops = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    run = workloads.prepare(name)
+    run()                                   # warm up
+    result = {"lockdown_ns": None}
+    if mode == "locked":
+        import lockdownlib
+        start = time.perf_counter_ns()
+        lockdownlib.lockdown()
+        result["lockdown_ns"] = time.perf_counter_ns() - start
+    start = time.perf_counter()
+    for _ in range(loops):
+        run()
+    result["seconds"] = time.perf_counter() - start
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

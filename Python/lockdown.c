@@ -5,6 +5,7 @@
 
 #include "Python.h"
 #include "pycore_lockdown.h"
+#include "pycore_pylifecycle.h"   // _PyOS_URandom()
 #include "pycore_pystate.h"       // _PyEval_StopTheWorld()
 
 #define LOCKDOWN_MESSAGE "lockdown is enabled"
@@ -15,8 +16,8 @@ PyDoc_STRVAR(lockdown_error_doc,
 The message is always 'lockdown is enabled'.  The attribute 'operation'\n\
 names what was refused (such as 'os.listdir') and 'kind' says what it\n\
 would have touched: 'file system', 'process', 'network', 'OS state',\n\
-'import' or 'interpreter'.  A refused import raises LockdownImportError,\n\
-which is also an ImportError.");
+'import', 'interpreter' or 'code'.  A refused import raises\n\
+LockdownImportError, which is also an ImportError.");
 
 static const char * const kind_names[] = {
     [_Py_LOCKDOWN_FILESYSTEM] = "file system",
@@ -25,6 +26,7 @@ static const char * const kind_names[] = {
     [_Py_LOCKDOWN_OS_STATE] = "OS state",
     [_Py_LOCKDOWN_IMPORT] = "import",
     [_Py_LOCKDOWN_INTERPRETER] = "interpreter",
+    [_Py_LOCKDOWN_CODE] = "code",
 };
 
 /* Modules a host may import before lockdown() without opening a hole:
@@ -202,12 +204,52 @@ error:
     return NULL;
 }
 
+/* Addresses are hidden behind a keyed permutation of 64-bit values: a
+   Feistel network of 32-bit halves whose round function mixes with
+   multiplications and shifts (not XOR alone, so that it is not linear),
+   keyed per interpreter by secrets drawn at lockdown.  A permutation keeps
+   id() unique among live objects; an address never changes while its
+   object lives, so neither does its id.  This is an obfuscation with a
+   256-bit key, not a vetted block cipher. */
+static inline uint32_t
+address_round(uint32_t x, uint32_t key)
+{
+    x ^= key;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+uint64_t
+_PyLockdown_MaskAddress(const void *ptr)
+{
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    uint64_t value = (uint64_t)(uintptr_t)ptr;
+    uint32_t left = (uint32_t)(value >> 32);
+    uint32_t right = (uint32_t)value;
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(interp->lockdown.address_keys); i++) {
+        uint32_t next = left ^ address_round(right,
+                                             interp->lockdown.address_keys[i]);
+        left = right;
+        right = next;
+    }
+    return ((uint64_t)left << 32) | right;
+}
+
 int
 _PyLockdown_Enable(PyInterpreterState *interp)
 {
     /* Create everything a refusal needs first, so that a refusal can never
        fail for want of memory and nothing is half done if this fails. */
     if (_PyLockdown_GetErrorType(interp) == NULL) {
+        return -1;
+    }
+    if (!_PyLockdown_IsEnabledFor(interp)
+        && _PyOS_URandom(interp->lockdown.address_keys,
+                         sizeof(interp->lockdown.address_keys)) < 0)
+    {
         return -1;
     }
     /* With the GIL no other thread runs while we hold it; on free-threaded

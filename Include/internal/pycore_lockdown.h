@@ -31,6 +31,7 @@ typedef enum {
     _Py_LOCKDOWN_OS_STATE,
     _Py_LOCKDOWN_IMPORT,
     _Py_LOCKDOWN_INTERPRETER,
+    _Py_LOCKDOWN_CODE,             /* building code objects from parts */
 } _Py_LockdownKind;
 
 static inline int
@@ -63,6 +64,11 @@ PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
             return -1;                                      \
         }                                                   \
     } while (0)
+
+/* What id() and "%p" show for PTR once the current interpreter is locked:
+   a keyed permutation of the address, unique and stable like the address
+   itself, from which the address cannot be read back. */
+PyAPI_FUNC(uint64_t) _PyLockdown_MaskAddress(const void *ptr);
 
 /* Lock INTERP for good.  Safe to call again.  Returns -1 with an exception
    set if the error type could not be created (then nothing changed). */

@@ -412,6 +412,172 @@ p2 = child()
                              "p1.wait())")
 
 
+class CodeForgingTests(LockdownTestCase):
+    """Hand-made code objects are a memory-corruption primitive."""
+
+    SETUP = """
+import copy, marshal
+def sample(a, b=1):
+    return a + b
+c = sample.__code__
+"""
+
+    def test_code_constructor(self):
+        self.check_refused(
+            "type(c)(c.co_argcount, c.co_posonlyargcount, c.co_kwonlyargcount,"
+            " c.co_nlocals, c.co_stacksize, c.co_flags, c.co_code,"
+            " c.co_consts, c.co_names, c.co_varnames, c.co_filename,"
+            " c.co_name, c.co_qualname, c.co_firstlineno, c.co_linetable,"
+            " c.co_exceptiontable, c.co_freevars, c.co_cellvars)",
+            "code.__new__", "code", setup=self.SETUP)
+
+    def test_replace_refused(self):
+        for change in ["co_code=c.co_code", "co_consts=(None, 2)",
+                       "co_names=('x',)", "co_stacksize=1000",
+                       "co_argcount=0", "co_flags=0",
+                       "co_varnames=('a', 'b')", "co_linetable=b''",
+                       "co_exceptiontable=b'\\x00'"]:
+            with self.subTest(change=change):
+                self.check_refused(f"c.replace({change})", "code.replace",
+                                   "code", setup=self.SETUP)
+
+    def test_copy_replace_refused(self):
+        self.check_refused("copy.replace(c, co_consts=(None, 2))",
+                           "code.replace", "code", setup=self.SETUP)
+
+    def test_replace_names_allowed(self):
+        result = self.run_scenario(self.SETUP + """
+lockdownlib.lockdown()
+renamed = c.replace(co_name="other", co_qualname="other",
+                    co_firstlineno=7)
+sample.__code__ = renamed
+report(name=renamed.co_name, result=sample(2))
+""")
+        self.assertEqual(result, {"name": "other", "result": 3})
+
+    def test_marshal_code(self):
+        for call in ["marshal.loads(data)",
+                     "marshal.load(io.BytesIO(data))"]:
+            with self.subTest(call=call):
+                self.check_refused(call, "marshal.loads", "code",
+                                   setup=self.SETUP + "import io\n"
+                                         "data = marshal.dumps(c)")
+
+    def test_marshal_data_still_loads(self):
+        result = self.run_scenario("""
+import marshal
+data = marshal.dumps({"a": [1, 2.5, "x", b"y", None, (True,)]})
+lockdownlib.lockdown()
+report(value=repr(marshal.loads(data)))
+""")
+        self.assertEqual(result["value"],
+                         repr({"a": [1, 2.5, "x", b"y", None, (True,)]}))
+
+    def test_compiling_still_works(self):
+        result = self.run_scenario("""
+import ast
+lockdownlib.lockdown()
+namespace = {}
+exec(compile("def f(x):\\n    return x * 2\\n", "<guest>", "exec"), namespace)
+tree = ast.parse("40 + 2", mode="eval")
+report(exec=namespace["f"](21), eval=eval("6 * 7"),
+       ast=eval(compile(tree, "<ast>", "eval")))
+""")
+        self.assertEqual(result, {"exec": 42, "eval": 42, "ast": 42})
+
+    def test_code_swap_must_match_free_variables(self):
+        result = self.run_scenario("""
+def outer():
+    x = 1
+    def inner():
+        return x
+    return inner
+def plain():
+    return 0
+lockdownlib.lockdown()
+try:
+    plain.__code__ = outer().__code__
+except ValueError as exc:
+    outcome = "ValueError"
+else:
+    outcome = "accepted"
+report(outcome=outcome)
+""")
+        self.assertEqual(result["outcome"], "ValueError")
+
+
+class AddressTests(LockdownTestCase):
+    """Once locked, no object's address can be learned."""
+
+    def test_id(self):
+        result = self.run_scenario("""
+class Thing:
+    pass
+thing = Thing()
+statics = [None, True, 1, (), len, int, sys]
+before = [id(o) for o in [thing] + statics]
+lockdownlib.lockdown()
+after = [id(o) for o in [thing] + statics]
+live = [Thing() for _ in range(20000)]
+report(before=before, after=after, again=[id(o) for o in [thing] + statics],
+       live_unique=len({id(o) for o in live}) == len(live))
+""")
+        for old, new in zip(result["before"], result["after"]):
+            self.assertNotEqual(old, new)
+        self.assertEqual(result["after"], result["again"])
+        self.assertTrue(result["live_unique"])
+
+    def test_reprs(self):
+        result = self.run_scenario("""
+import array
+class Thing:
+    pass
+def func():
+    pass
+thing = Thing()
+def make_closure(value):
+    return lambda: value
+cell = make_closure(thing).__closure__[0]
+objects = {"object": thing, "function": func, "code": func.__code__,
+           "memoryview": memoryview(b"x"), "cell": cell,
+           "generator": (i for i in ()), "method": thing.__init__,
+           "frame": sys._getframe()}
+real = {name: hex(id(o)) for name, o in objects.items()}
+arr = array.array("b", b"xyz")
+real_buffer = arr.buffer_info()[0]
+lockdownlib.lockdown()
+shown = {name: repr(o) for name, o in objects.items()}
+report(real=real, shown=shown,
+       ids={name: "0x%016x" % id(o) for name, o in objects.items()},
+       buffer_changed=arr.buffer_info()[0] != real_buffer)
+""")
+        for name, text in result["shown"].items():
+            with self.subTest(name=name):
+                self.assertNotIn(result["real"][name], text)
+                # A method-wrapper shows the address of its object.
+                owner = "object" if name == "method" else name
+                self.assertIn(result["ids"][owner], text)
+        self.assertTrue(result["buffer_changed"])
+
+    def test_hash_hides_address_and_never_changes(self):
+        result = self.run_scenario("""
+class Thing:
+    pass
+things = [Thing() for _ in range(100)]
+table = {t: i for i, t in enumerate(things)}
+hashes = [hash(t) for t in things]
+addresses = [id(t) for t in things]
+def rotated(x):
+    x = ((x >> 4) | ((x & 15) << 60)) & (2**64 - 1)
+    return x - 2**64 if x >= 2**63 else x
+lockdownlib.lockdown()
+report(same=[hash(t) for t in things] == hashes,
+       lookups=all(table[t] == i for i, t in enumerate(things)),
+       leaks=sum(h == rotated(a) for h, a in zip(hashes, addresses)))
+""")
+        self.assertEqual(result, {"same": True, "lookups": True, "leaks": 0})
+
+
 class ImportTests(LockdownTestCase):
 
     def test_import_statement(self):

@@ -5,7 +5,8 @@
     python bench.py ... --update-readme README.rst
 
 The three interpreters run every workload of workloads.py, interleaved and
-in a shuffled order, REPS times, each run in a fresh process.  For each
+in a shuffled order, REPS times, each run in a fresh process that reports
+the fastest of REPEAT timings of the workload's loop.  For each
 workload it prints the ratio of the fork (unlocked, then locked) to stock:
 the median over the repetitions, and the smallest and largest ratio seen.
 The last lines give the geometric mean of the ratios and the time
@@ -35,6 +36,10 @@ CHILD = os.path.join(HERE, "child.py")
 STARTUP = "startup"
 CONFIGS = ("stock", "unlocked", "locked")
 CALLGRIND_DIVISOR = 5
+# Each timed measurement is the fastest of REPEAT runs of the loop inside
+# one process (and start-up the fastest of STARTUP_RUNS processes).
+REPEAT = 5
+STARTUP_RUNS = 20
 # Fixed hash seed and a clean environment, so that runs are comparable.
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
        "LC_ALL": "C.UTF-8"}
@@ -68,20 +73,23 @@ def measure(python, config, workload, callgrind):
         argv = [python, "-s", "-c", code]
         if callgrind:
             return run_process(argv, True)[1], None
-        start = time.perf_counter()
-        for _ in range(20):
+        times = []
+        for _ in range(STARTUP_RUNS):
+            start = time.perf_counter()
             run_process(argv, False)
-        return time.perf_counter() - start, None
+            times.append(time.perf_counter() - start)
+        return min(times), None
     loops = workloads.LOOPS[workload]
     if callgrind:
         # Instruction counts need no long runs, and valgrind is slow.
         loops = max(1, loops // CALLGRIND_DIVISOR)
     mode = "locked" if locked else "plain"
     argv = [python, "-s", CHILD, workload, mode]
-    out, instructions = run_process(argv + [str(loops)], callgrind)
+    repeat = "1" if callgrind else str(REPEAT)
+    out, instructions = run_process(argv + [str(loops), repeat], callgrind)
     result = json.loads(out)
     if callgrind:
-        empty = run_process(argv + ["0"], True)[1]
+        empty = run_process(argv + ["0", "1"], True)[1]
         return instructions - empty, result["lockdown_ns"]
     return result["seconds"], result["lockdown_ns"]
 

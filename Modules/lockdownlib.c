@@ -98,6 +98,10 @@ lockdownlib_exec(PyObject *module)
     if (PyModule_Add(module, "SAFE_MODULES", _PyLockdown_GetSafeModules()) < 0) {
         return -1;
     }
+    if (PyModule_AddStringConstant(module, "HIDDEN_PATH",
+                                   _Py_LOCKDOWN_HIDDEN_PATH) < 0) {
+        return -1;
+    }
     if (PyModule_AddStringConstant(module, "UPSTREAM_VERSION",
                                    LOCKDOWN_UPSTREAM_VERSION) < 0)
     {

@@ -70,8 +70,19 @@ PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
    itself, from which the address cannot be read back. */
 PyAPI_FUNC(uint64_t) _PyLockdown_MaskAddress(const void *ptr);
 
-/* Lock INTERP for good.  Safe to call again.  Returns -1 with an exception
-   set if the error type could not be created (then nothing changed). */
+/* What locked code sees instead of a file-system path. */
+#define _Py_LOCKDOWN_HIDDEN_PATH "<hidden>"
+
+/* The file name of a code object, as code may see it: FILENAME itself,
+   or, once locked, "<hidden>" unless it is a pseudo-name such as
+   "<string>".  A borrowed reference. */
+PyAPI_FUNC(PyObject *) _PyLockdown_CodeFilename(PyObject *filename);
+
+/* Lock INTERP for good: set the flag, then hide the paths the interpreter
+   keeps (sys, modules, specs, loaders, caches, the environment).  Safe to
+   call again.  Returns -1 with an exception set on failure: if that
+   happened before the flag was set nothing changed, otherwise the
+   interpreter is locked all the same. */
 extern int _PyLockdown_Enable(PyInterpreterState *interp);
 
 /* lockdownlib.LockdownError of INTERP (a borrowed reference), created on

@@ -139,8 +139,9 @@ class LockdownlibTests(LockdownTestCase):
         self.assertTrue(result["after"])
         # Nothing in the module could switch lockdown off.
         self.assertEqual(result["names"], [
-            "LockdownError", "LockdownImportError", "SAFE_MODULES",
-            "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked", "lockdown"])
+            "HIDDEN_PATH", "LockdownError", "LockdownImportError",
+            "SAFE_MODULES", "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked",
+            "lockdown"])
         self.assertTrue(result["open"]["refused"])
 
     def test_except_runtime_error(self):
@@ -578,6 +579,129 @@ report(same=[hash(t) for t in things] == hashes,
         self.assertEqual(result, {"same": True, "lookups": True, "leaks": 0})
 
 
+class PathTests(LockdownTestCase):
+    """Once locked, no file-system path can be learned."""
+
+    def test_module_attributes(self):
+        result = self.run_scenario("""
+import json, json.decoder, importlib
+lockdownlib.lockdown()
+report(hidden=lockdownlib.HIDDEN_PATH,
+       file=os.__file__, cached=json.__cached__,
+       origin=json.__spec__.origin, cached_spec=json.__spec__.cached,
+       locations=list(json.__spec__.submodule_search_locations),
+       package_path=list(json.__path__), loader=json.__loader__.path,
+       decoder=json.decoder.__file__, repr=repr(json))
+""")
+        hidden = result.pop("hidden")
+        self.assertEqual(hidden, "<hidden>")
+        self.assertEqual(result, {
+            "file": hidden, "cached": hidden, "origin": hidden,
+            "cached_spec": hidden, "locations": [hidden],
+            "package_path": [hidden], "loader": hidden,
+            "decoder": hidden, "repr": f"<module 'json' from '{hidden}'>"})
+
+    def test_sys(self):
+        result = self.run_scenario("""
+names = ["executable", "_base_executable", "prefix", "base_prefix",
+         "exec_prefix", "base_exec_prefix", "platlibdir", "_stdlib_dir"]
+before = {name: getattr(sys, name) for name in names}
+lockdownlib.lockdown()
+report(before=before, after={name: getattr(sys, name) for name in names},
+       path=sys.path, cache=len(sys.path_importer_cache),
+       argv0=sys.argv[0], orig=[a for a in sys.orig_argv if "/" in a])
+""", "/some/where/arg")
+        for name, value in result["after"].items():
+            self.assertNotEqual(result["before"][name], "<hidden>", name)
+            self.assertEqual(value, "<hidden>", name)
+        self.assertEqual(result["path"], [])
+        self.assertEqual(result["cache"], 0)
+        self.assertEqual(result["argv0"], "<hidden>")
+        self.assertEqual(result["orig"], [])
+
+    def test_environment(self):
+        result = self.run_scenario("""
+import posix
+before = len(os.environ)
+lockdownlib.lockdown()
+report(before=before, environ=dict(os.environ), environb=len(os.environb),
+       posix=len(posix.environ), getenv=os.getenv("PATH"))
+""")
+        self.assertGreater(result["before"], 0)
+        self.assertEqual(result["environ"], {})
+        self.assertEqual(result["environb"], 0)
+        self.assertEqual(result["posix"], 0)
+        self.assertIsNone(result["getenv"])
+
+    def test_sysconfig(self):
+        result = self.run_scenario("""
+import sysconfig
+prefix = sysconfig.get_config_var("prefix")
+sysconfig.get_config_vars()
+lockdownlib.lockdown()
+values = [v for v in sysconfig.get_config_vars().values()
+          if isinstance(v, str)]
+report(prefix=prefix, leaks=[v for v in values if v == prefix])
+""")
+        self.assertTrue(result["prefix"].startswith("/"))
+        self.assertEqual(result["leaks"], [])
+
+    MODULE = '''
+import sys, warnings
+def warn():
+    warnings.warn("careful")
+def fail():
+    raise ValueError("in a module file")
+def frame():
+    return sys._getframe()
+'''
+
+    def test_code_frames_tracebacks_warnings(self):
+        with os_helper.temp_dir() as tmp:
+            script_helper.make_script(tmp, "guestmod", self.MODULE)
+            result = self.run_scenario(f"""
+import marshal, traceback, warnings
+sys.path.insert(0, {tmp!r})
+import guestmod
+lockdownlib.lockdown()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    guestmod.warn()
+try:
+    guestmod.fail()
+except ValueError:
+    text = traceback.format_exc()
+report(co_filename=guestmod.warn.__code__.co_filename,
+       warning=caught[0].filename, traceback=text,
+       frame=repr(guestmod.frame()), code=repr(guestmod.warn.__code__),
+       marshal={tmp!r}.encode() in marshal.dumps(guestmod.warn.__code__),
+       stack=[f.filename for f in traceback.extract_stack()])
+""")
+            self.assertEqual(result["co_filename"], "<hidden>")
+            self.assertEqual(result["warning"], "<hidden>")
+            for key in ("traceback", "frame", "code"):
+                self.assertNotIn(tmp, result[key], key)
+                self.assertIn("<hidden>", result[key], key)
+            self.assertFalse(result["marshal"])
+            self.assertNotIn(tmp, "".join(result["stack"]))
+
+    def test_uncaught_traceback_names_no_file(self):
+        # The interpreter's own traceback printing, for a script file.
+        with os_helper.temp_dir() as tmp:
+            script = script_helper.make_script(tmp, "guest", """
+import lockdownlib
+lockdownlib.lockdown()
+def fail():
+    raise ValueError("boom")
+fail()
+""")
+            res = script_helper.assert_python_failure(script)
+            err = res.err.decode()
+            self.assertIn("ValueError: boom", err)
+            self.assertIn('File "<hidden>"', err)
+            self.assertNotIn(tmp, err)
+
+
 class ImportTests(LockdownTestCase):
 
     def test_import_statement(self):
@@ -620,14 +744,29 @@ class ImportTests(LockdownTestCase):
         self.assertTrue(result["unsafe"])
 
     def test_import_module(self):
-        # importlib's path finder stats the directories of sys.path.
-        self.check_refused("importlib.import_module('json')", "os.stat",
+        # Lockdown empties sys.path; given one back, importlib's path
+        # finder is refused when it stats its directories.
+        self.check_refused("(sys.path.extend(paths), "
+                           "importlib.import_module('json'))", "os.stat",
                            "file system",
                            setup="import importlib\n"
-                                 "sys.path_importer_cache.clear()\n"
+                                 "paths = list(sys.path)\n"
                                  "sys.modules.pop('json', None)",
                            unlocked="(importlib.import_module('json'), "
                                     "sys.modules.pop('json'))")
+
+    def test_import_module_finds_nothing(self):
+        result = self.run_scenario("""
+import importlib
+sys.modules.pop("json", None)
+lockdownlib.lockdown()
+try:
+    importlib.import_module("json")
+except ImportError as exc:
+    outcome = type(exc).__name__
+report(outcome=outcome)
+""")
+        self.assertEqual(result["outcome"], "ModuleNotFoundError")
 
     def test_extension_loading(self):
         self.check_refused("_imp.create_dynamic(spec)", "_imp.create_dynamic",

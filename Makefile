@@ -20,6 +20,9 @@ UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test_importlib test_socket test_subprocess test_builtin test_sys \
 	test_audit test_interpreters test_zipimport test_linecache \
 	test_traceback test_warnings test_embed test_capi test_platform \
+	test_code test_marshal test_frame test_inspect test_hash test_descr \
+	test_array test_context test_dis test_copy test_str test_weakref \
+	test_funcattrs test_module test_threading test_site test_sysconfig \
 	$(FIX_TESTS)
 # Upstream tests of what the upstream fixes (upstream-fixes.txt) touch; the
 # memory-safety fixes bring their regression tests into test_dict,

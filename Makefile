@@ -7,6 +7,7 @@
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
 #   make compare-fixes   build stock 3.13.5 too and run memory-safety regression checks on both
 #   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions)
+#   make fuzz        a bounded pass of every fuzz test under lockdown (fuzz-asan: on an ASan/UBSan build)
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
 
@@ -44,7 +45,7 @@ PY = build/obj/python
 
 .PHONY: all deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
-	bench bench-callgrind bench-readme
+	bench bench-callgrind bench-readme fuzz fuzz-asan
 
 all: build
 
@@ -86,6 +87,20 @@ bench-readme: build stock
 		--update-readme README.rst $(BENCHOPTS)
 	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) \
 		--callgrind --marker callgrind --update-readme README.rst $(BENCHOPTS)
+
+# Fuzzing under lockdown (Lib/test/fuzzhelper.py): a bounded pass of every
+# fuzz test; CI runs it.  FUZZ_SECONDS bounds it.
+FUZZ_SECONDS ?= 150
+fuzz: build
+	$(PY) -m test.fuzz_all --seconds $(FUZZ_SECONDS)
+
+# The same on an AddressSanitizer and UndefinedBehaviorSanitizer build of the
+# fork, in its own folder (build/asan).
+ASAN_FLAGS = --with-system-expat --with-address-sanitizer --with-undefined-behavior-sanitizer
+fuzz-asan: assemble
+	@OBJ_DIR=build/asan CONFIGURE_FLAGS="$(ASAN_FLAGS)" scripts/build.sh
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		build/asan/python -m test.fuzz_all --seconds $(FUZZ_SECONDS) --memory 0
 
 # Regression checks of upstream memory-safety fixes: stock 3.13.5 crashes
 # on them, the fork must not.

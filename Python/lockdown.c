@@ -32,10 +32,12 @@ static const char * const kind_names[] = {
 /* Modules a host may import before lockdown() without opening a hole:
    every callable they offer is either harmless or guarded.  Keep sorted. */
 static const char * const safe_modules[] = {
+    "_abc",
     "_bisect",
     "_heapq",
     "_io",
     "_operator",
+    "abc",
     "bisect",
     "builtins",
     "cmath",

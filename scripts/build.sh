@@ -32,4 +32,6 @@ case "$checked" in
         sed -n '/The necessary bits to build these optional modules were not found/,/^$/p;/Following modules built successfully but were removed/,/^$/p;/Failed to build these modules/,/^$/p' "$OBJ/make.log" >&2
         die "some standard modules are missing or failed: run 'make deps' (or install the packages it names) and build again" ;;
 esac
-ln -sfn "$OBJ/python" "$ROOT/python"
+if [ "$OBJ" = "$BUILD/obj" ]; then
+    ln -sfn "$OBJ/python" "$ROOT/python"
+fi

@@ -6,7 +6,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="${BUILD_DIR:-$ROOT/build}"
 CACHE="$BUILD/cache"
 SRC="$BUILD/cpython"            # the assembled tree (a git repository)
-OBJ="$BUILD/obj"                # out-of-tree build of $SRC
+OBJ="${OBJ_DIR:+$ROOT/$OBJ_DIR}"  # out-of-tree build of $SRC
+OBJ="${OBJ:-$BUILD/obj}"
 TARBALL_NAME="${UPSTREAM_DEBIAN_SOURCE}_${UPSTREAM_VERSION}.orig.tar.xz"
 # Directories of the overlay: new files in CPython's own layout.
 OVERLAY_DIRS="Include Python Modules Lib Doc Tools"

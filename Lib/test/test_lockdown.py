@@ -702,6 +702,93 @@ fail()
             self.assertNotIn(tmp, err)
 
 
+class FuzzTests(unittest.TestCase):
+    """The fuzz harness works, and the corpus of past failures stays fixed."""
+
+    CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "fuzzcorpus")
+
+    def test_corpus_replays(self):
+        entries = sorted(name for name in os.listdir(self.CORPUS)
+                         if name.endswith(".json"))
+        self.assertTrue(entries, "the corpus holds no entry")
+        for name in entries:
+            with open(os.path.join(self.CORPUS, name), encoding="utf-8") as f:
+                entry = json.load(f)
+            with self.subTest(entry=name):
+                res = script_helper.run_python_until_end(
+                    "-m", entry["module"], "--seed", str(entry["seed"]),
+                    "--iterations", str(entry["iterations"]), "--no-record")[0]
+                self.assertEqual(res.rc, 0, res.out.decode() + res.err.decode())
+                self.assertIn(f"seed {entry['seed']}", res.out.decode())
+
+    def test_fuzz_run_prints_seed_and_replays(self):
+        res = script_helper.assert_python_ok(
+            "-m", "test.fuzz_operator", "--iterations", "300", "--no-record")
+        out = res.out.decode()
+        self.assertIn("300 calls", out)
+        seed = int(out.split("seed ")[1].split(":")[0])
+        res = script_helper.assert_python_ok(
+            "-m", "test.fuzz_operator", "--seed", str(seed),
+            "--iterations", "300", "--no-record")
+        self.assertIn(f"seed {seed}: 300 calls", res.out.decode())
+
+    def test_fuzz_all_names_every_fuzz_test(self):
+        res = script_helper.assert_python_ok(
+            "-m", "test.fuzz_all", "--iterations", "50", "--no-record")
+        out = res.out.decode()
+        for name in ("fuzz_abc", "fuzz_builtins", "fuzz_compile",
+                     "fuzz_threads", "fuzz_lockdownlib"):
+            self.assertIn(name, out)
+
+    def test_escape_is_caught(self):
+        # A fuzz test whose target does something forbidden must fail: the
+        # harness must not take an escape for a pass.
+        with os_helper.temp_dir() as tmp:
+            pkg = os.path.join(tmp, "fuzzpkg")
+            os.mkdir(pkg)
+            script_helper.make_script(pkg, "__init__", "")
+            script_helper.make_script(pkg, "fuzz_escape", """
+import sys
+from test import fuzzhelper
+def escape(*args):
+    sys.audit("os.system", b"true")   # as an unguarded os.system would
+def targets(rng):
+    return [escape]
+if __name__ == "__main__":
+    fuzzhelper.main(targets)
+""")
+            res = script_helper.run_python_until_end(
+                "-m", "fuzzpkg.fuzz_escape", "--iterations", "5",
+                "--no-record", __isolated=False, PYTHONPATH=tmp)[0]
+            self.assertEqual(res.rc, 1, res.err.decode())
+            self.assertIn("ESCAPE", res.out.decode())
+            self.assertIn("os.system", res.out.decode())
+
+    def test_crash_is_caught(self):
+        with os_helper.temp_dir() as tmp:
+            pkg = os.path.join(tmp, "fuzzpkg")
+            os.mkdir(pkg)
+            script_helper.make_script(pkg, "__init__", "")
+            script_helper.make_script(pkg, "fuzz_crash", """
+import faulthandler
+from test import fuzzhelper
+def crash(*args):
+    faulthandler._sigsegv()
+def targets(rng):
+    return [crash]
+if __name__ == "__main__":
+    fuzzhelper.main(targets)
+""")
+            res = script_helper.run_python_until_end(
+                "-m", "fuzzpkg.fuzz_crash", "--iterations", "5",
+                "--no-record", __isolated=False, PYTHONPATH=tmp)[0]
+            self.assertEqual(res.rc, 1, res.err.decode())
+            self.assertIn("CRASH", res.out.decode())
+            self.assertIn("SIGSEGV", res.out.decode())
+            self.assertIn("crash(", res.out.decode())
+
+
 class ImportTests(LockdownTestCase):
 
     def test_import_statement(self):

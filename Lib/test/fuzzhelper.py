@@ -1,0 +1,625 @@
+"""Write fuzz tests for Locked Down Python.
+
+A fuzz test is a module Lib/test/fuzz_<name>.py that names what to fuzz
+and hands over to this module::
+
+    import itertools
+    from test import fuzzhelper
+
+    def targets(rng):               # rng: the run's random.Random
+        return [itertools]          # modules, classes or callables
+
+    if __name__ == "__main__":
+        fuzzhelper.main(targets)
+
+``python -m test.fuzz_<name>`` then fuzzes without end; ``--seconds S`` or
+``--iterations N`` bound it, and ``--seed S`` replays a run.  Every run
+happens in a child process that locks itself down (lockdownlib.lockdown())
+before the first call, so that the parent sees a crash (and reports its
+seed and the last call made) and so that a forbidden operation that
+succeeds (an "escape") is caught: the child watches the audit events that
+stand for such operations, and its working directory, which must stay
+empty.  A crash or an escape is written to the regression corpus
+(Lib/test/fuzzcorpus/), which test_lockdown replays on every run; a run in
+which no call finishes for --hang-timeout seconds is reported as a hang
+and stopped, but is no failure (some calls are merely slow).
+
+The building blocks are usable on their own: Values makes random values of
+many shapes (edge-case numbers, odd strings, nested containers, hostile
+objects whose __eq__, __hash__, __index__, __len__, __iter__ or
+__getattr__ misbehave); Walker finds the callables of a module, its
+classes and the objects they return; Fuzzer calls them with generated
+arguments.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzzcorpus")
+
+# Audit events that stand for an operation a locked interpreter must
+# refuse.  Guards refuse before the event is raised, so one of these seen
+# after lockdown means an unguarded door: an escape.
+FORBIDDEN_EVENTS = frozenset({
+    "open", "os.system", "os.exec", "os.posix_spawn", "os.fork",
+    "os.forkpty", "subprocess.Popen", "os.kill", "os.killpg",
+    "socket.bind", "socket.connect", "socket.sendto", "socket.getaddrinfo",
+    "socket.gethostbyname", "socket.gethostname", "socket.sethostname",
+    "os.listdir", "os.scandir", "os.mkdir", "os.rmdir", "os.remove",
+    "os.rename", "os.link", "os.symlink", "os.chmod", "os.chown",
+    "os.truncate", "os.utime", "os.chdir", "os.putenv", "os.unsetenv",
+    "os.chflags", "os.lchflags", "os.setxattr", "os.removexattr",
+    "os.listxattr", "os.getxattr", "shutil.copyfile", "shutil.rmtree",
+    "shutil.move", "ctypes.dlopen", "ctypes.call_function",
+    "import", "compile-pyc", "cpython.run_file", "cpython.run_startup",
+    "sys.addaudithook", "sys.setprofile", "sys.settrace",
+    "cpython._PySys_ClearAuditHooks", "_posixsubprocess.fork_exec",
+    "os.add_dll_directory", "mmap.__new__", "sqlite3.connect",
+    "sqlite3.enable_load_extension", "urllib.Request", "webbrowser.open",
+})
+
+
+class Values:
+    """Random values of many shapes, from one random.Random."""
+
+    EDGE_INTS = (0, 1, -1, 2, 255, 256, -256, 2**15 - 1, 2**31 - 1, 2**31,
+                 -2**31, -2**31 - 1, 2**32, 2**63 - 1, 2**63, -2**63,
+                 -2**63 - 1, 2**64, sys.maxsize, -sys.maxsize - 1,
+                 sys.maxsize + 1, 10**100)
+    EDGE_FLOATS = (0.0, -0.0, 1.0, -1.0, 0.5, float("inf"), float("-inf"),
+                   float("nan"), 1e308, -1e308, 5e-324, 2.0**53, 1e-10)
+    ODD_STRINGS = ("", "a", "\x00", "\ud800", "\udfff", "\U0010ffff",
+                   "e\u0301", "\u202e", "\uffff", "%s%d%n", "{0}", "\n\r\t",
+                   "0", "-1", "nan", "  ", "a" * 1000, "\u00e9" * 50)
+
+    def __init__(self, rng, depth=3):
+        self.rng = rng
+        self.depth = depth
+        self.pool = []              # objects found or returned by calls
+
+    def value(self, depth=None):
+        depth = self.depth if depth is None else depth
+        r = self.rng.random()
+        if self.pool and r < 0.25:
+            return self.rng.choice(self.pool)
+        makers = [self.integer, self.floating, self.string, self.bytes_like,
+                  self.constant, self.hostile, self.callable_]
+        if depth > 0:
+            makers += [self.container, self.container]
+        return self.rng.choice(makers)(depth)
+
+    def integer(self, depth=0):
+        rng = self.rng
+        r = rng.random()
+        if r < 0.4:
+            return rng.choice(self.EDGE_INTS)
+        if r < 0.8:
+            return rng.randint(-10, 100)
+        bits = rng.choice((8, 16, 32, 64, 65, 128, 1000))
+        return rng.getrandbits(bits) * rng.choice((1, -1))
+
+    def floating(self, depth=0):
+        if self.rng.random() < 0.6:
+            return self.rng.choice(self.EDGE_FLOATS)
+        return self.rng.uniform(-1e6, 1e6)
+
+    def string(self, depth=0):
+        rng = self.rng
+        if rng.random() < 0.5:
+            return rng.choice(self.ODD_STRINGS)
+        length = rng.choice((1, 2, 5, 20, 100))
+        top = rng.choice((0x7f, 0xff, 0xffff, 0x10ffff))
+        return "".join(chr(rng.randint(0, top)) for _ in range(length))
+
+    def bytes_like(self, depth=0):
+        rng = self.rng
+        data = bytes(rng.getrandbits(8) for _ in range(rng.choice((0, 1, 4, 16, 100))))
+        kind = rng.random()
+        if kind < 0.6:
+            return data
+        if kind < 0.85:
+            return bytearray(data)
+        return memoryview(data)
+
+    def constant(self, depth=0):
+        return self.rng.choice((None, True, False, Ellipsis, NotImplemented,
+                                object(), int, str, type, object, 1j,
+                                complex("nan+infj"), slice(None, -1, 2),
+                                range(-5, 5, 3)))
+
+    def container(self, depth):
+        rng = self.rng
+        items = [self.value(depth - 1) for _ in range(rng.choice((0, 1, 2, 3, 6)))]
+        kind = rng.randrange(6)
+        if kind == 0:
+            return items
+        if kind == 1:
+            return tuple(items)
+        if kind == 2:
+            return {self.hashable(): v for v in items}
+        if kind == 3:
+            return {self.hashable() for _ in items}
+        if kind == 4:
+            return frozenset(self.hashable() for _ in items)
+        return iter(items)
+
+    def hashable(self):
+        return self.rng.choice((self.integer, self.string, self.floating))()
+
+    def callable_(self, depth=0):
+        rng = self.rng
+        result = self.value(0) if depth else None
+        return rng.choice((
+            lambda *a, **k: result,
+            lambda *a, **k: 1 / 0,
+            len, repr, abs, id, hash, type,
+            lambda x=None: x,
+        ))
+
+    def hostile(self, depth=0):
+        """An object whose protocol methods misbehave."""
+        rng = self.rng
+        values = self
+        seed = rng.getrandbits(32)
+        behaviours = {}
+        for method in ("__eq__", "__lt__", "__hash__", "__index__", "__int__",
+                       "__float__", "__len__", "__iter__", "__bool__",
+                       "__getitem__", "__contains__", "__getattr__",
+                       "__call__", "__repr__", "__fspath__", "__enter__",
+                       "__exit__", "__next__", "__buffer__", "__format__"):
+            if rng.random() < 0.4:
+                behaviours[method] = rng.randrange(4)
+
+        def pick(method, normal):
+            mode = behaviours.get(method)
+            local = random.Random(seed ^ hash(method))
+            if mode is None or mode == 0:
+                return normal()
+            if mode == 1:
+                raise local.choice((ValueError, TypeError, RuntimeError,
+                                    OverflowError, MemoryError,
+                                    RecursionError, StopIteration))("hostile")
+            if mode == 2:
+                return values.value(0)
+            return local.choice((-1, 2**64, -2**63, 0, None, "x", 1.5))
+
+        class Hostile:
+            def __eq__(self, other):
+                return pick("__eq__", lambda: self is other)
+
+            def __lt__(self, other):
+                return pick("__lt__", lambda: False)
+
+            def __hash__(self):
+                return pick("__hash__", lambda: seed)
+
+            def __index__(self):
+                return pick("__index__", lambda: seed % 7)
+
+            def __int__(self):
+                return pick("__int__", lambda: 3)
+
+            def __float__(self):
+                return pick("__float__", lambda: 1.5)
+
+            def __len__(self):
+                return pick("__len__", lambda: 2)
+
+            def __iter__(self):
+                return pick("__iter__", lambda: iter((1, self, "x")))
+
+            def __bool__(self):
+                return pick("__bool__", lambda: True)
+
+            def __getitem__(self, key):
+                return pick("__getitem__", lambda: key)
+
+            def __contains__(self, item):
+                return pick("__contains__", lambda: False)
+
+            def __getattr__(self, name):
+                if name.startswith("__") and name.endswith("__"):
+                    raise AttributeError(name)
+                return pick("__getattr__", lambda: values.value(0))
+
+            def __call__(self, *args, **kwargs):
+                return pick("__call__", lambda: args)
+
+            def __repr__(self):
+                result = pick("__repr__", lambda: "<hostile>")
+                return result if isinstance(result, str) else "<hostile!>"
+
+            def __fspath__(self):
+                return pick("__fspath__", lambda: "/etc/passwd")
+
+            def __format__(self, spec):
+                result = pick("__format__", lambda: "hostile")
+                return result if isinstance(result, str) else "hostile!"
+
+        return Hostile()
+
+    def remember(self, obj, limit=500):
+        pool = self.pool
+        if len(pool) < limit:
+            pool.append(obj)
+        else:
+            pool[self.rng.randrange(limit)] = obj
+
+
+class Walker:
+    """Find what can be called in modules, classes and returned objects."""
+
+    # Callables that would only stop the run, not test the interpreter.
+    SKIP = frozenset({"exit", "quit", "input", "breakpoint", "help",
+                      "copyright", "credits", "license", "lockdown",
+                      "_exit", "abort"})
+
+    def __init__(self, rng, depth=2):
+        self.rng = rng
+        self.depth = depth
+        self.seen = set()
+        self.callables = []         # (name, callable)
+
+    def add(self, name, obj, depth=None):
+        depth = self.depth if depth is None else depth
+        if id(obj) in self.seen:
+            return
+        self.seen.add(id(obj))
+        if callable(obj) and name.rpartition(".")[2] not in self.SKIP:
+            self.callables.append((name, obj))
+        if depth <= 0:
+            return
+        if isinstance(obj, type) or type(obj).__name__ == "module":
+            for attr in sorted(dir(obj)):
+                if attr in ("__class__", "__subclasses__", "__base__",
+                            "__bases__", "__mro__", "__init_subclass__"):
+                    continue
+                try:
+                    value = getattr(obj, attr)
+                except Exception:
+                    continue
+                if type(value).__name__ == "module":
+                    continue
+                self.add(f"{name}.{attr}", value, depth - 1)
+
+    def add_instance(self, obj):
+        """Add the methods of an object a call returned."""
+        if len(self.callables) > 5000:
+            return
+        for attr in dir(type(obj)):
+            if attr.startswith("__") and attr not in (
+                    "__getitem__", "__setitem__", "__delitem__", "__iter__",
+                    "__next__", "__call__", "__reduce__", "__reduce_ex__",
+                    "__setstate__", "__format__", "__sizeof__", "__len__",
+                    "__contains__", "__enter__", "__exit__", "__copy__",
+                    "__deepcopy__"):
+                continue
+            try:
+                value = getattr(obj, attr)
+            except Exception:
+                continue
+            if callable(value):
+                name = f"<{type(obj).__name__}>.{attr}"
+                if attr not in self.SKIP:
+                    self.callables.append((name, value))
+
+
+class Fuzzer:
+    """Call what a Walker found with what Values makes."""
+
+    def __init__(self, targets, rng, depth=3, progress=None):
+        self.rng = rng
+        self.values = Values(self.rng, depth)
+        self.walker = Walker(self.rng)
+        self.progress = progress    # a file descriptor, or None
+        for target in targets:
+            if isinstance(target, type) or callable(target) \
+                    or type(target).__name__ == "module":
+                name = getattr(target, "__name__", type(target).__name__)
+                self.walker.add(name, target)
+            else:
+                self.walker.add_instance(target)      # its methods
+            if type(target).__name__ != "module":
+                self.values.remember(target)
+        if not self.walker.callables:
+            raise ValueError("nothing callable among the targets")
+        self.calls = 0
+
+    def arguments(self):
+        rng = self.rng
+        count = rng.choice((0, 1, 1, 2, 2, 3, 4))
+        args = [self.values.value() for _ in range(count)]
+        kwargs = {}
+        if rng.random() < 0.1:
+            kwargs[rng.choice(("key", "default", "start", "stop", "n", "x",
+                               "errors", "encoding", "strict", "r"))] = \
+                self.values.value(1)
+        return args, kwargs
+
+    # What step() needs is bound at definition time: fuzzed code may clear
+    # module globals (globals() called from C is this module's) or builtins.
+    def step(self, _write=os.write, _len=len, _isinstance=isinstance,
+             _plain=(int, float, str, bytes), _errors=(Exception, SystemExit,
+                                                       GeneratorExit)):
+        name, func = self.rng.choice(self.walker.callables)
+        args, kwargs = self.arguments()
+        self.calls += 1
+        if self.progress is not None:
+            line = f"{self.calls} {name}({_len(args)} args)\n"
+            _write(self.progress, line.encode("utf-8", "replace"))
+        try:
+            result = func(*args, **kwargs)
+        except _errors:
+            return
+        if result is not None and not _isinstance(result, _plain):
+            self.values.remember(result)
+            if self.rng.random() < 0.05:
+                self.walker.add_instance(result)
+
+
+def install_escape_watch(progress):
+    """Report and stop at the first forbidden audit event after lockdown."""
+    import lockdownlib
+    is_locked = lockdownlib.is_locked
+    write, exit_now = os.write, os._exit
+    builtin = set(sys.builtin_module_names) & set(lockdownlib.SAFE_MODULES)
+
+    def hook(event, args):
+        if event not in FORBIDDEN_EVENTS or not is_locked():
+            return
+        if event == "import" and args and args[0] in builtin:
+            return
+        message = f"ESCAPE {event} {args!r:.200}\n"
+        write(progress, message.encode("utf-8", "replace"))
+        exit_now(3)
+
+    sys.addaudithook(hook)
+
+
+def run_child(targets, args, lock=True):
+    """The child: lock down (unless the fuzz test locks by itself), then
+    fuzz until the bound."""
+    import lockdownlib
+    if args.memory:
+        try:
+            import resource
+            limit = args.memory * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    progress = args.progress
+    rng = random.Random(args.seed)
+    fuzzer = Fuzzer(targets(rng), rng, progress=progress)
+    if lock and not args.unlocked:
+        install_escape_watch(progress)
+        lockdownlib.lockdown()
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    step, write, exit_now = fuzzer.step, os.write, os._exit
+    start = time.monotonic()
+    while True:
+        if args.iterations is not None and fuzzer.calls >= args.iterations:
+            break
+        if deadline is not None and fuzzer.calls % 64 == 0 \
+                and time.monotonic() > deadline:
+            break
+        step()
+    elapsed = time.monotonic() - start
+    write(progress, f"DONE {fuzzer.calls} {elapsed:.3f}\n".encode())
+    exit_now(0)
+
+
+class Outcome:
+    def __init__(self, name, seed, status, calls, seconds, last, detail=""):
+        self.name = name
+        self.seed = seed
+        self.status = status        # "ok", "crash", "escape", "hang"
+        self.calls = calls
+        self.seconds = seconds
+        self.last = last
+        self.detail = detail
+
+    def failed(self):
+        # A hang is reported but is no failure: some calls are merely slow
+        # on hostile input (math.perm(2**63), say), which is no bug.
+        return self.status in ("crash", "escape")
+
+
+def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
+                  memory=4096, python=None, extra=()):
+    """Run one child run of fuzz test MODULE; return an Outcome."""
+    read_fd, write_fd = os.pipe()
+    argv = [python or sys.executable, "-X", "faulthandler", "-m", module,
+            "--child", "--seed", str(seed), "--progress", str(write_fd),
+            "--memory", str(memory), *extra]
+    if iterations is not None:
+        argv += ["--iterations", str(iterations)]
+    if seconds is not None:
+        argv += ["--seconds", str(seconds)]
+    with tempfile.TemporaryDirectory(prefix="ldp-fuzz-") as workdir:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, cwd=workdir, pass_fds=(write_fd,),
+                                stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        os.close(write_fd)
+        last, calls, escape, done = "", 0, None, None
+        buffer = b""
+        import selectors
+        selector = selectors.DefaultSelector()
+        selector.register(read_fd, selectors.EVENT_READ)
+        hung = False
+        stderr_chunks = []
+        while True:
+            events = selector.select(timeout=hang_timeout)
+            if not events:
+                hung = True
+                proc.kill()
+                break
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for raw in lines:
+                line = raw.decode("utf-8", "replace")
+                if line.startswith("ESCAPE "):
+                    escape = line[7:]
+                elif line.startswith("DONE "):
+                    done = line
+                elif line:
+                    last = line
+                    calls += 1
+        selector.close()
+        os.close(read_fd)
+        _, err = proc.communicate()
+        elapsed = time.monotonic() - start
+        leftovers = os.listdir(workdir)
+    name = module.rpartition(".")[2]
+    tail = err.decode("utf-8", "replace")[-1500:]
+    if escape is not None:
+        return Outcome(name, seed, "escape", calls, elapsed, last, escape)
+    if leftovers:
+        return Outcome(name, seed, "escape", calls, elapsed, last,
+                       f"files created in the working directory: {leftovers}")
+    if hung:
+        return Outcome(name, seed, "hang", calls, elapsed, last,
+                       f"no call finished within {hang_timeout} s")
+    if proc.returncode != 0 or done is None:
+        if proc.returncode < 0:
+            import signal
+            what = f"killed by {signal.Signals(-proc.returncode).name}"
+        else:
+            what = f"exit status {proc.returncode}"
+        return Outcome(name, seed, "crash", calls, elapsed, last,
+                       f"{what}\n{tail}")
+    calls = int(done.split()[1])
+    return Outcome(name, seed, "ok", calls, float(done.split()[2]), last)
+
+
+def record(outcome):
+    """Write a failed run to the regression corpus; return the path."""
+    os.makedirs(CORPUS, exist_ok=True)
+    path = os.path.join(CORPUS, f"{outcome.name}-{outcome.seed}.json")
+    entry = {"module": f"test.{outcome.name}", "seed": outcome.seed,
+             "iterations": outcome.calls, "status": outcome.status,
+             "last_call": outcome.last, "detail": outcome.detail[:2000]}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(entry, f, indent=1)
+        f.write("\n")
+    return path
+
+
+def report(outcome, out=sys.stdout):
+    if outcome.status != "ok":
+        print(f"{outcome.name}: seed {outcome.seed}: {outcome.status.upper()} "
+              f"after {outcome.calls} calls; last call: {outcome.last}\n"
+              f"  {outcome.detail.strip()}\n"
+              f"  replay: python -m test.{outcome.name} --seed {outcome.seed} "
+              f"--iterations {outcome.calls}", file=out, flush=True)
+    else:
+        rate = outcome.calls / outcome.seconds if outcome.seconds else 0
+        print(f"{outcome.name}: seed {outcome.seed}: {outcome.calls} calls in "
+              f"{outcome.seconds:.1f} s ({rate:,.0f}/s), ok", file=out,
+              flush=True)
+
+
+def parse_args(argv=None, prog=None, run_calls=20000):
+    parser = argparse.ArgumentParser(prog=prog, description=(
+        "Fuzz under lockdown.  Without --seconds or --iterations it runs "
+        "without end; every run prints its seed, and --seed replays one."))
+    parser.add_argument("--seed", type=int, help="replay the run with this seed")
+    parser.add_argument("--iterations", type=int, help="calls to make, in all")
+    parser.add_argument("--seconds", type=float, help="time to fuzz for, in all")
+    parser.add_argument("--run-calls", type=int, default=run_calls,
+                        help=f"calls in one child run (default: {run_calls})")
+    parser.add_argument("--hang-timeout", type=float, default=10,
+                        help="seconds without progress before a run is a hang")
+    parser.add_argument("--memory", type=int, default=4096,
+                        help="address-space limit of a run, in MiB (0: none)")
+    parser.add_argument("--unlocked", action="store_true",
+                        help="fuzz without locking (to compare)")
+    parser.add_argument("--no-record", action="store_true",
+                        help="do not write failures to the corpus")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--progress", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    for name in ("iterations", "seconds", "run_calls", "hang_timeout"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
+    if args.memory < 0:
+        parser.error("--memory must not be negative")
+    if args.child and args.progress is None:
+        parser.error("--child needs --progress")
+    return args
+
+
+def new_seed():
+    return random.SystemRandom().randrange(2**32)
+
+
+def fuzz_modules(modules, args, out=sys.stdout):
+    """Supervise runs of the fuzz test MODULES in turn, until the bounds of
+    ARGS (or without end); return the failures and the number of calls."""
+    failures = []
+    total_calls = 0
+    start = time.monotonic()
+    extra = ("--unlocked",) if args.unlocked else ()
+    replay = args.seed is not None
+    while True:
+        for module in modules:
+            elapsed = time.monotonic() - start
+            if args.seconds is not None and elapsed >= args.seconds:
+                return failures, total_calls
+            if args.iterations is not None and total_calls >= args.iterations:
+                return failures, total_calls
+            if replay:
+                seed, calls = args.seed, args.iterations or args.run_calls
+            else:
+                seed, calls = new_seed(), args.run_calls
+                if args.iterations is not None:
+                    calls = min(calls, args.iterations - total_calls)
+            seconds = None
+            if args.seconds is not None:
+                seconds = max(1.0, min(args.seconds - elapsed,
+                                       args.seconds / len(modules)))
+            outcome = supervise_run(module, seed, calls, seconds,
+                                    args.hang_timeout, args.memory,
+                                    extra=extra)
+            total_calls += outcome.calls
+            report(outcome, out)
+            if outcome.failed():
+                failures.append(outcome)
+                if not args.no_record and not replay:
+                    print(f"  recorded in {record(outcome)}", file=out)
+        if replay:
+            return failures, total_calls
+
+
+def main(targets, argv=None, lock=True, run_calls=20000):
+    """The entry point of a fuzz test module.
+
+    TARGETS(rng) returns what to fuzz.  With LOCK false the harness does
+    not lock the child: the fuzz test's own calls do (see fuzz_threads).
+    RUN_CALLS is the default number of calls of one child run."""
+    module = sys.modules["__main__"].__spec__.name
+    args = parse_args(argv, prog=f"python -m {module}", run_calls=run_calls)
+    if args.child:
+        run_child(targets, args, lock=lock)
+        return
+    print(f"{module}: fuzzing {'unlocked' if args.unlocked else 'under lockdown'}"
+          f"{'' if args.seconds or args.iterations else ' without end (Ctrl-C stops)'}",
+          flush=True)
+    try:
+        failures, calls = fuzz_modules([module], args)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+        sys.exit(130)
+    print(f"{module}: {calls} calls, {len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)

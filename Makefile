@@ -7,6 +7,7 @@
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
 #   make compare-fixes   build stock 3.13.5 too and run memory-safety regression checks on both
 #   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions)
+#   make test-upstream  the full upstream suite on stock and on the fork, and the difference
 #   make fuzz        a bounded pass of every fuzz test under lockdown (fuzz-asan: on an ASan/UBSan build)
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
@@ -45,7 +46,7 @@ PY = build/obj/python
 
 .PHONY: all deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
-	bench bench-callgrind bench-readme fuzz fuzz-asan
+	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream
 
 all: build
 
@@ -87,6 +88,12 @@ bench-readme: build stock
 		--update-readme README.rst $(BENCHOPTS)
 	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) \
 		--callgrind --marker callgrind --update-readme README.rst $(BENCHOPTS)
+
+# CPython's full regression suite on stock and on the fork (unlocked), and
+# the difference.  Too long for CI (see README.rst); TESTS=... limits it.
+test-upstream: build stock
+	$(PY) Tools/lockdown/compare_upstream.py --stock build/stock/python \
+		--fork $(PY) --jobs $(JOBS) $(TESTS)
 
 # Fuzzing under lockdown (Lib/test/fuzzhelper.py): a bounded pass of every
 # fuzz test; CI runs it.  FUZZ_SECONDS bounds it.

@@ -98,6 +98,12 @@ lockdownlib_exec(PyObject *module)
     if (PyModule_Add(module, "SAFE_MODULES", _PyLockdown_GetSafeModules()) < 0) {
         return -1;
     }
+    PyObject *denied = _PyLockdown_GetDeniedEvents();
+    PyObject *frozen = denied == NULL ? NULL : PyDictProxy_New(denied);
+    Py_XDECREF(denied);
+    if (PyModule_Add(module, "DENIED_AUDIT_EVENTS", frozen) < 0) {
+        return -1;
+    }
     if (PyModule_AddStringConstant(module, "HIDDEN_PATH",
                                    _Py_LOCKDOWN_HIDDEN_PATH) < 0) {
         return -1;

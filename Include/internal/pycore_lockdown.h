@@ -32,6 +32,7 @@ typedef enum {
     _Py_LOCKDOWN_IMPORT,
     _Py_LOCKDOWN_INTERPRETER,
     _Py_LOCKDOWN_CODE,             /* building code objects from parts */
+    _Py_LOCKDOWN_NATIVE,           /* loading or calling native code */
 } _Py_LockdownKind;
 
 static inline int
@@ -95,6 +96,13 @@ extern PyObject * _PyLockdown_GetImportErrorType(PyInterpreterState *interp);
 
 /* The name LockdownError.kind gives KIND ("file system", ...). */
 extern const char * _PyLockdown_KindName(_Py_LockdownKind kind);
+
+/* Called by the audit machinery once INTERP is locked: if EVENT stands for
+   an operation lockdown forbids, raise LockdownError and return -1. */
+PyAPI_FUNC(int) _PyLockdown_CheckAuditEvent(const char *event);
+
+/* A new dict: each refused audit event -> the kind of what it stands for. */
+extern PyObject * _PyLockdown_GetDeniedEvents(void);
 
 /* A new frozenset of the names in lockdownlib.SAFE_MODULES. */
 extern PyObject * _PyLockdown_GetSafeModules(void);

@@ -139,7 +139,7 @@ class LockdownlibTests(LockdownTestCase):
         self.assertTrue(result["after"])
         # Nothing in the module could switch lockdown off.
         self.assertEqual(result["names"], [
-            "HIDDEN_PATH", "LockdownError", "LockdownImportError",
+            "DENIED_AUDIT_EVENTS", "HIDDEN_PATH", "LockdownError", "LockdownImportError",
             "SAFE_MODULES", "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked",
             "lockdown"])
         self.assertTrue(result["open"]["refused"])
@@ -752,7 +752,8 @@ class FuzzTests(unittest.TestCase):
 import sys
 from test import fuzzhelper
 def escape(*args):
-    sys.audit("os.system", b"true")   # as an unguarded os.system would
+    # As an import from disk would, if nothing refused it.
+    sys.audit("import", "evil", None, [], [], [])
 def targets(rng):
     return [escape]
 if __name__ == "__main__":
@@ -763,7 +764,7 @@ if __name__ == "__main__":
                 "--no-record", __isolated=False, PYTHONPATH=tmp)[0]
             self.assertEqual(res.rc, 1, res.err.decode())
             self.assertIn("ESCAPE", res.out.decode())
-            self.assertIn("os.system", res.out.decode())
+            self.assertIn("import ('evil'", res.out.decode())
 
     def test_crash_is_caught(self):
         with os_helper.temp_dir() as tmp:
@@ -787,6 +788,86 @@ if __name__ == "__main__":
             self.assertIn("CRASH", res.out.decode())
             self.assertIn("SIGSEGV", res.out.decode())
             self.assertIn("crash(", res.out.decode())
+
+
+class AuditLayerTests(LockdownTestCase):
+    """The second layer: forbidden audit events are refused before hooks."""
+
+    def test_deny_table(self):
+        result = self.run_scenario("""
+table = dict(lockdownlib.DENIED_AUDIT_EVENTS)
+seen = []
+def hook(event, args):
+    if event in table:
+        seen.append(event)
+sys.addaudithook(hook)
+before = {}
+for event in table:
+    seen.clear()
+    sys.audit(event)
+    before[event] = list(seen)
+lockdownlib.lockdown()
+after = {}
+for event in table:
+    seen.clear()
+    outcome = attempt(lambda: sys.audit(event))
+    after[event] = [outcome, list(seen)]
+report(table=table, before=before, after=after)
+""")
+        table = result["table"]
+        self.assertGreater(len(table), 100)
+        for event, kind in table.items():
+            with self.subTest(event=event):
+                # Unlocked, the event reaches the hook.
+                self.assertEqual(result["before"][event], [event])
+                outcome, seen = result["after"][event]
+                self.assertEqual(outcome, {
+                    "refused": True, "type": "LockdownError",
+                    "args": ["lockdown is enabled"], "operation": event,
+                    "kind": kind, "runtime": True})
+                # Refused before any hook ran.
+                self.assertEqual(seen, [])
+
+    def test_allowed_events_pass(self):
+        result = self.run_scenario("""
+seen = []
+sys.addaudithook(lambda event, args: seen.append(event))
+lockdownlib.lockdown()
+for event in ("builtins.id", "exec", "compile", "object.__setattr__",
+              "import", "socket.__new__", "marshal.loads", "code.__new__"):
+    sys.audit(event)
+report(seen=seen)
+""")
+        self.assertEqual(result["seen"], [
+            "builtins.id", "exec", "compile", "object.__setattr__", "import",
+            "socket.__new__", "marshal.loads", "code.__new__"])
+
+    def test_backstop_stops_calls_without_a_guard(self):
+        # These functions have no guard of their own yet; their audit
+        # events stop them.
+        for call, operation, kind, setup in [
+                ("resource.setrlimit(resource.RLIMIT_CORE, limit)",
+                 "resource.setrlimit", "OS state",
+                 "import resource\n"
+                 "limit = resource.getrlimit(resource.RLIMIT_CORE)"),
+                ("fcntl.fcntl(0, fcntl.F_GETFD)", "fcntl.fcntl", "OS state",
+                 "import fcntl"),
+                ("socket.gethostname()", "socket.gethostname", "network",
+                 "import socket"),
+                ("socket.getaddrinfo('127.0.0.1', 80)", "socket.getaddrinfo",
+                 "network", "import socket"),
+                ("gc.get_objects()", "gc.get_objects", "interpreter",
+                 "import gc"),
+                ("gc.get_referrers(sys)", "gc.get_referrers", "interpreter",
+                 "import gc"),
+                ("sys.settrace(None)", "sys.settrace", "interpreter", ""),
+                ("sys.setprofile(None)", "sys.setprofile", "interpreter", ""),
+                ("sys._current_frames()", "sys._current_frames",
+                 "interpreter", ""),
+                ("syslog.openlog('ldp-test')", "syslog.openlog", "OS state",
+                 "import syslog")]:
+            with self.subTest(call=call):
+                self.check_refused(call, operation, kind, setup=setup)
 
 
 class ImportTests(LockdownTestCase):

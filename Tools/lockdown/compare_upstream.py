@@ -1,0 +1,96 @@
+"""Run CPython's regression suite on stock CPython and on the fork, unlocked,
+and print what fails, errors or is skipped on the fork but not on stock.
+
+    python compare_upstream.py --stock build/stock/python --fork build/obj/python
+
+Both runs use the same regrtest options (-j JOBS, --junit-xml); the suite
+of the fork's own tests (test_lockdown) is left out of both.  The exit
+status is 1 if the fork does worse than stock on any test.  Failures that
+both builds share are listed with their reason, not hidden.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+OURS = ("test_lockdown",)
+
+
+def run_suite(python, jobs, xml_path, extra):
+    argv = [python, "-m", "test", "-j", str(jobs), "--junit-xml", xml_path,
+            "--timeout", "1200"]
+    argv += extra if extra else ["-x", *OURS]
+    print(f"compare: running {' '.join(argv)}", flush=True)
+    start = time.monotonic()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    elapsed = time.monotonic() - start
+    tail = "\n".join(proc.stdout.splitlines()[-12:])
+    print(f"compare: {python}: exit status {proc.returncode} after "
+          f"{elapsed / 60:.1f} min\n{tail}", flush=True)
+    return proc.stdout
+
+
+def outcomes(xml_path):
+    """{test id: (kind, message)} for every case that did not pass."""
+    result = {}
+    tree = ET.parse(xml_path)
+    for case in tree.iter("testcase"):
+        ident = f"{case.get('classname', '')}.{case.get('name', '')}"
+        for kind in ("failure", "error", "skipped"):
+            node = case.find(kind)
+            if node is not None:
+                message = (node.get("message") or node.text or "").strip()
+                result[ident] = (kind, message.splitlines()[0][:120]
+                                 if message else "")
+                break
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stock", required=True)
+    parser.add_argument("--fork", required=True)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("tests", nargs="*", help="limit to these tests")
+    args = parser.parse_args()
+    for python in (args.stock, args.fork):
+        if not os.access(python, os.X_OK):
+            parser.error(f"{python} is not an executable interpreter")
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for label, python in (("stock", args.stock), ("fork", args.fork)):
+            xml_path = os.path.join(tmp, f"{label}.xml")
+            run_suite(python, args.jobs, xml_path, args.tests)
+            if not os.path.exists(xml_path):
+                sys.exit(f"compare: {label} wrote no results")
+            results[label] = outcomes(xml_path)
+    stock, fork = results["stock"], results["fork"]
+    worse = {k: v for k, v in fork.items()
+             if v[0] in ("failure", "error", "skipped") and stock.get(k, ("ok",))[0] != v[0]
+             and not (v[0] == "skipped" and stock.get(k, ("ok",))[0] in ("failure", "error"))}
+    shared = {k: v for k, v in fork.items()
+              if v[0] in ("failure", "error") and stock.get(k, ("ok",))[0] == v[0]}
+    print(f"\ncompare: {len(worse)} test(s) fail, error or skip on the fork "
+          f"but not on stock:")
+    for ident, (kind, message) in sorted(worse.items()):
+        print(f"  {kind:8} {ident}: {message}")
+    print(f"\ncompare: {len(shared)} failure(s) shared by both builds on this "
+          f"machine (their reasons):")
+    for ident, (kind, message) in sorted(shared.items()):
+        print(f"  {kind:8} {ident}: {message}")
+    fixed = {k for k, v in stock.items() if v[0] in ("failure", "error")
+             and fork.get(k, ("ok",))[0] not in ("failure", "error")}
+    if fixed:
+        print(f"\ncompare: {len(fixed)} failure(s) of stock that pass on the "
+              f"fork (upstream fixes): " + ", ".join(sorted(fixed)[:20]))
+    sys.exit(1 if worse else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -25,6 +25,10 @@ UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test_code test_marshal test_frame test_inspect test_hash test_descr \
 	test_array test_context test_dis test_copy test_str test_weakref \
 	test_funcattrs test_module test_threading test_site test_sysconfig \
+	test_signal test_termios test_pwd test_grp test_time test_locale \
+	test__locale test_readline test_dbm test_dbm_gnu test_dbm_ndbm \
+	test_mmap test_faulthandler test_atexit test_tracemalloc test_pty \
+	test_resource test_fcntl test_syslog \
 	$(FIX_TESTS)
 # Upstream tests of what the upstream fixes (upstream-fixes.txt) touch; the
 # memory-safety fixes bring their regression tests into test_dict,
@@ -105,7 +109,7 @@ fuzz: build
 # fork, in its own folder (build/asan).
 ASAN_FLAGS = --with-system-expat --with-address-sanitizer --with-undefined-behavior-sanitizer
 fuzz-asan: assemble
-	@OBJ_DIR=build/asan CONFIGURE_FLAGS="$(ASAN_FLAGS)" scripts/build.sh
+	@ASAN_OPTIONS=detect_leaks=0 OBJ_DIR=build/asan CONFIGURE_FLAGS="$(ASAN_FLAGS)" scripts/build.sh
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/asan/python -m test.fuzz_all --seconds $(FUZZ_SECONDS) --memory 0
 

@@ -16,8 +16,9 @@ PyDoc_STRVAR(lockdown_error_doc,
 The message is always 'lockdown is enabled'.  The attribute 'operation'\n\
 names what was refused (such as 'os.listdir') and 'kind' says what it\n\
 would have touched: 'file system', 'process', 'network', 'OS state',\n\
-'import', 'interpreter', 'code' or 'native code'.  A refused import raises\n\
-LockdownImportError, which is also an ImportError.");
+'import', 'interpreter', 'code', 'native code' or 'host identity'.\n\
+A refused import raises LockdownImportError, which is also an\n\
+ImportError.");
 
 static const char * const kind_names[] = {
     [_Py_LOCKDOWN_FILESYSTEM] = "file system",
@@ -28,6 +29,7 @@ static const char * const kind_names[] = {
     [_Py_LOCKDOWN_INTERPRETER] = "interpreter",
     [_Py_LOCKDOWN_CODE] = "code",
     [_Py_LOCKDOWN_NATIVE] = "native code",
+    [_Py_LOCKDOWN_IDENTITY] = "host identity",
 };
 
 /* Modules a host may import before lockdown() without opening a hole:

@@ -33,6 +33,7 @@ typedef enum {
     _Py_LOCKDOWN_INTERPRETER,
     _Py_LOCKDOWN_CODE,             /* building code objects from parts */
     _Py_LOCKDOWN_NATIVE,           /* loading or calling native code */
+    _Py_LOCKDOWN_IDENTITY,         /* who and where the host is */
 } _Py_LockdownKind;
 
 static inline int

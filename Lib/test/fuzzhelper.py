@@ -41,7 +41,57 @@ import sys
 import tempfile
 import time
 
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzzcorpus")
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "fuzzcorpus")
+ORACLE_SOURCE = os.path.join(HERE, os.pardir, os.pardir, "Tools", "lockdown",
+                             "oracle", "seccomp_oracle.c")
+
+
+class OracleUnavailable(Exception):
+    """The kernel oracle cannot run here (not Linux x86-64, no compiler,
+    no seccomp)."""
+
+
+def build_oracle(directory):
+    """Compile the kernel oracle into DIRECTORY; return the library's path."""
+    import platform
+    import shutil
+    if sys.platform != "linux" or platform.machine() != "x86_64":
+        raise OracleUnavailable("the oracle needs Linux on x86-64")
+    if not os.path.exists(ORACLE_SOURCE):
+        raise OracleUnavailable(f"{ORACLE_SOURCE} is missing")
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise OracleUnavailable("no C compiler to build the oracle")
+    path = os.path.join(directory, "seccomp_oracle.so")
+    proc = subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", path,
+                           ORACLE_SOURCE], capture_output=True, text=True)
+    if proc.returncode:
+        raise OracleUnavailable(f"the oracle does not compile:\n{proc.stderr}")
+    return path
+
+
+def load_oracle(path):
+    """Load the oracle library (before lockdown: it is a file)."""
+    import ctypes
+    lib = ctypes.CDLL(path, use_errno=True)
+    lib.oracle_name.restype = ctypes.c_char_p
+    lib.oracle_name.argtypes = [ctypes.c_int]
+    lib.oracle_install.argtypes = [ctypes.c_int]
+    return lib
+
+
+def install_oracle(lib, progress):
+    """Trap forbidden system calls from now on; report them on PROGRESS."""
+    import ctypes
+    if lib.oracle_install(progress) != 0:
+        errno = ctypes.get_errno()
+        raise OracleUnavailable(f"seccomp refused the filter: {os.strerror(errno)}")
+
+
+def syscall_name(lib, number):
+    name = lib.oracle_name(number)
+    return name.decode() if name else f"syscall {number}"
 
 # Audit events that stand for an operation a locked interpreter must
 # refuse.  Guards refuse before the event is raised, so one of these seen
@@ -396,9 +446,12 @@ def run_child(targets, args, lock=True):
     progress = args.progress
     rng = random.Random(args.seed)
     fuzzer = Fuzzer(targets(rng), rng, progress=progress)
+    oracle = load_oracle(args.oracle_lib) if args.oracle_lib else None
     if lock and not args.unlocked:
         install_escape_watch(progress)
         lockdownlib.lockdown()
+        if oracle is not None:
+            install_oracle(oracle, progress)
     deadline = None if args.seconds is None else time.monotonic() + args.seconds
     step, write, exit_now = fuzzer.step, os.write, os._exit
     start = time.monotonic()
@@ -431,7 +484,7 @@ class Outcome:
 
 
 def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
-                  memory=4096, python=None, extra=()):
+                  memory=4096, python=None, extra=(), oracle=None):
     """Run one child run of fuzz test MODULE; return an Outcome."""
     read_fd, write_fd = os.pipe()
     argv = [python or sys.executable, "-X", "faulthandler", "-m", module,
@@ -441,6 +494,8 @@ def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
         argv += ["--iterations", str(iterations)]
     if seconds is not None:
         argv += ["--seconds", str(seconds)]
+    if oracle is not None:
+        argv += ["--oracle-lib", oracle]
     with tempfile.TemporaryDirectory(prefix="ldp-fuzz-") as workdir:
         start = time.monotonic()
         proc = subprocess.Popen(argv, cwd=workdir, pass_fds=(write_fd,),
@@ -470,6 +525,12 @@ def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
                 line = raw.decode("utf-8", "replace")
                 if line.startswith("ESCAPE "):
                     escape = line[7:]
+                elif line.startswith("TRAP "):
+                    number = int(line[5:])
+                    escape = f"forbidden system call {number}"
+                    if oracle is not None:
+                        name = syscall_name(load_oracle(oracle), number)
+                        escape = f"forbidden system call {name} ({number})"
                 elif line.startswith("DONE "):
                     done = line
                 elif line:
@@ -544,6 +605,10 @@ def parse_args(argv=None, prog=None, run_calls=20000):
                         help="address-space limit of a run, in MiB (0: none)")
     parser.add_argument("--unlocked", action="store_true",
                         help="fuzz without locking (to compare)")
+    parser.add_argument("--oracle", action="store_true",
+                        help="also trap forbidden system calls with the "
+                             "kernel oracle (seccomp; Linux x86-64)")
+    parser.add_argument("--oracle-lib", help=argparse.SUPPRESS)
     parser.add_argument("--no-record", action="store_true",
                         help="do not write failures to the corpus")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -572,6 +637,10 @@ def fuzz_modules(modules, args, out=sys.stdout):
     start = time.monotonic()
     extra = ("--unlocked",) if args.unlocked else ()
     replay = args.seed is not None
+    oracle = None
+    if args.oracle:
+        oracle_dir = tempfile.mkdtemp(prefix="ldp-oracle-")
+        oracle = build_oracle(oracle_dir)
     while True:
         for module in modules:
             elapsed = time.monotonic() - start
@@ -591,7 +660,7 @@ def fuzz_modules(modules, args, out=sys.stdout):
                                        args.seconds / len(modules)))
             outcome = supervise_run(module, seed, calls, seconds,
                                     args.hang_timeout, args.memory,
-                                    extra=extra)
+                                    extra=extra, oracle=oracle)
             total_calls += outcome.calls
             report(outcome, out)
             if outcome.failed():

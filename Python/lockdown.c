@@ -5,6 +5,7 @@
 
 #include "Python.h"
 #include "pycore_lockdown.h"
+#include "pycore_lockdown_safe.h"   // _Py_lockdown_safe_modules
 #include "pycore_pylifecycle.h"   // _PyOS_URandom()
 #include "pycore_pystate.h"       // _PyEval_StopTheWorld()
 
@@ -32,25 +33,9 @@ static const char * const kind_names[] = {
     [_Py_LOCKDOWN_IDENTITY] = "host identity",
 };
 
-/* Modules a host may import before lockdown() without opening a hole:
-   every callable they offer is either harmless or guarded.  Keep sorted. */
-static const char * const safe_modules[] = {
-    "_abc",
-    "_bisect",
-    "_heapq",
-    "_io",
-    "_operator",
-    "abc",
-    "bisect",
-    "builtins",
-    "cmath",
-    "heapq",
-    "io",
-    "itertools",
-    "lockdownlib",
-    "math",
-    "operator",
-};
+/* lockdownlib.SAFE_MODULES is _Py_lockdown_safe_modules: the modules of
+   the inventory (Lib/test/lockdown_inventory.json), written into
+   pycore_lockdown_safe.h by Tools/lockdown/inventory.py. */
 
 PyObject *
 _PyLockdown_GetSafeModules(void)
@@ -59,8 +44,9 @@ _PyLockdown_GetSafeModules(void)
     if (names == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
-        PyObject *name = PyUnicode_InternFromString(safe_modules[i]);
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(_Py_lockdown_safe_modules); i++) {
+        const char *safe = _Py_lockdown_safe_modules[i];
+        PyObject *name = PyUnicode_InternFromString(safe);
         if (name == NULL || PySet_Add(names, name) < 0) {
             Py_XDECREF(name);
             Py_DECREF(names);
@@ -77,8 +63,9 @@ _PyLockdown_IsSafeModule(PyObject *name)
     if (!PyUnicode_Check(name)) {
         return 0;
     }
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(safe_modules); i++) {
-        if (PyUnicode_CompareWithASCIIString(name, safe_modules[i]) == 0) {
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(_Py_lockdown_safe_modules); i++) {
+        const char *safe = _Py_lockdown_safe_modules[i];
+        if (PyUnicode_CompareWithASCIIString(name, safe) == 0) {
             return 1;
         }
     }

@@ -47,10 +47,12 @@ class LockdownTestCase(unittest.TestCase):
         """Run PRELUDE + code in a fresh interpreter; return its report."""
         source = PRELUDE + "\n" + textwrap.dedent(code)
         res = script_helper.assert_python_ok("-c", source, *args)
-        lines = [line for line in res.out.decode().splitlines()
-                 if line.startswith("RESULT ")]
+        # A line of its own, though a prompt (pdb's, say) may precede it.
+        lines = [line.partition("RESULT ")[2]
+                 for line in res.out.decode().splitlines()
+                 if "RESULT {" in line]
         self.assertEqual(len(lines), 1, msg=res.out.decode() + res.err.decode())
-        return json.loads(lines[0][len("RESULT "):])
+        return json.loads(lines[0])
 
     def check_refused(self, call, operation, kind, *, setup="",
                       unlocked=None, error_type="LockdownError"):
@@ -1133,6 +1135,90 @@ class KernelOracleTests(unittest.TestCase):
         self.assertIn("no forbidden system call", out)
         exercised = int(out.split("exercised ")[1].split()[0])
         self.assertGreater(exercised, 1000)
+
+
+class InventoryTests(LockdownTestCase):
+    """Every public callable of the safe modules is classed, and checked."""
+
+    TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        os.pardir, os.pardir, "Tools", "lockdown",
+                        "inventory.py")
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "lockdown_inventory.json")
+
+    def load(self):
+        with open(self.DATA, encoding="utf-8") as f:
+            return json.load(f)
+
+    def test_inventory_lists_every_public_callable(self):
+        if not os.path.exists(self.TOOL):
+            self.skipTest("Tools/lockdown is not next to this test")
+        res = script_helper.assert_python_ok(self.TOOL, "--check")
+        self.assertIn(b", 0 problem(s)", res.out)
+
+    def test_safe_modules_are_the_inventory(self):
+        import lockdownlib
+        self.assertEqual(lockdownlib.SAFE_MODULES,
+                         frozenset(self.load()["modules"]))
+
+    def test_entries(self):
+        data = self.load()
+        entries = {name: entry for info in data["modules"].values()
+                   for name, entry in info["callables"].items()}
+        # The same script, unlocked and then locked, each in a fresh
+        # interpreter (an example may import or cache what it uses).
+        script = f"""
+import importlib, io, _io, builtins
+entries = {entries!r}
+# lockdown() locks; breakpoint() starts pdb unlocked and, its import
+# refused, only warns once locked.
+SKIP = {{"lockdownlib.lockdown", "builtins.breakpoint"}}
+def simple():
+    return [(), (1,), ("a",), (2, 3), ([3, 1, 2],), (b"xy",), (1.5,)]
+def resolve(name):
+    module, _, attr = name.partition(".")
+    return getattr(importlib.import_module(module), attr)
+def outcomes(func):
+    found = []
+    for args in simple():
+        try:
+            func(*args)
+        except lockdownlib.LockdownError:
+            found.append("LockdownError")
+        except BaseException as exc:
+            found.append(type(exc).__name__)
+        else:
+            found.append("ok")
+    return found
+for name in entries:
+    resolve(name)               # import every module before locking
+if LOCK:
+    lockdownlib.lockdown()
+report(allowed={{n: outcomes(resolve(n)) for n, e in entries.items()
+                if e["class"] == "allowed" and n not in SKIP}},
+       existing={{n: outcomes(resolve(n)) for n, e in entries.items()
+                 if e["class"] == "existing-only"}},
+       examples={{n: attempt(lambda e=e: eval(e["example"]))
+                 for n, e in entries.items() if e["class"] == "blocked"}})
+"""
+        unlocked = self.run_scenario("LOCK = False\n" + script)
+        result = self.run_scenario("LOCK = True\n" + script)
+        counts = {}
+        for name, entry in entries.items():
+            counts[entry["class"]] = counts.get(entry["class"], 0) + 1
+            with self.subTest(callable=name, cls=entry["class"]):
+                if entry["class"] == "blocked":
+                    self.assertFalse(unlocked["examples"][name]["refused"])
+                    self.assertTrue(result["examples"][name]["refused"],
+                                    result["examples"][name])
+                elif entry["class"] == "allowed" and name in result["allowed"]:
+                    # Locked, it behaves exactly as it did unlocked.
+                    self.assertEqual(result["allowed"][name],
+                                     unlocked["allowed"][name])
+                elif entry["class"] == "existing-only":
+                    self.assertNotIn("LockdownError", result["existing"][name])
+        self.assertGreater(counts["allowed"], 300)
+        self.assertGreater(counts["blocked"], 5)
 
 
 class ImportTests(LockdownTestCase):

@@ -57,19 +57,33 @@ def main():
     parser.add_argument("--stock", required=True)
     parser.add_argument("--fork", required=True)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--results", metavar="DIR",
+                        help="keep each build's results (stock.xml, fork.xml) "
+                             "in DIR, and reuse those that are there")
+    parser.add_argument("--only", choices=("stock", "fork"),
+                        help="run one build's suite and stop (with --results)")
     parser.add_argument("tests", nargs="*", help="limit to these tests")
     args = parser.parse_args()
     for python in (args.stock, args.fork):
         if not os.access(python, os.X_OK):
             parser.error(f"{python} is not an executable interpreter")
     with tempfile.TemporaryDirectory() as tmp:
+        results_dir = args.results or tmp
+        os.makedirs(results_dir, exist_ok=True)
         results = {}
         for label, python in (("stock", args.stock), ("fork", args.fork)):
-            xml_path = os.path.join(tmp, f"{label}.xml")
-            run_suite(python, args.jobs, xml_path, args.tests)
+            if args.only and label != args.only:
+                continue
+            xml_path = os.path.join(results_dir, f"{label}.xml")
+            if args.results and os.path.exists(xml_path) and not args.only:
+                print(f"compare: reusing {xml_path}")
+            else:
+                run_suite(python, args.jobs, xml_path, args.tests)
             if not os.path.exists(xml_path):
                 sys.exit(f"compare: {label} wrote no results")
             results[label] = outcomes(xml_path)
+        if args.only:
+            return
     stock, fork = results["stock"], results["fork"]
     worse = {k: v for k, v in fork.items()
              if v[0] in ("failure", "error", "skipped") and stock.get(k, ("ok",))[0] != v[0]

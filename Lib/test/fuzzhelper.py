@@ -33,6 +33,7 @@ arguments.
 """
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -648,10 +649,13 @@ def fuzz_modules(modules, args, out=sys.stdout):
                 return failures, total_calls
             if args.iterations is not None and total_calls >= args.iterations:
                 return failures, total_calls
+            # A fuzz test may set RUN_CALLS (fuzz_threads: one race a run).
+            run_calls = getattr(importlib.import_module(module), "RUN_CALLS",
+                                args.run_calls)
             if replay:
-                seed, calls = args.seed, args.iterations or args.run_calls
+                seed, calls = args.seed, args.iterations or run_calls
             else:
-                seed, calls = new_seed(), args.run_calls
+                seed, calls = new_seed(), run_calls
                 if args.iterations is not None:
                     calls = min(calls, args.iterations - total_calls)
             seconds = None

@@ -316,6 +316,7 @@ class Walker:
         self.depth = depth
         self.seen = set()
         self.callables = []         # (name, callable)
+        self.base = 0               # callables of the targets themselves
 
     def add(self, name, obj, depth=None):
         depth = self.depth if depth is None else depth
@@ -380,6 +381,7 @@ class Fuzzer:
                 self.values.remember(target)
         if not self.walker.callables:
             raise ValueError("nothing callable among the targets")
+        self.walker.base = len(self.walker.callables)
         self.calls = 0
 
     def arguments(self):
@@ -462,7 +464,14 @@ def run_child(targets, args, lock=True):
         if deadline is not None and fuzzer.calls % 64 == 0 \
                 and time.monotonic() > deadline:
             break
-        step()
+        try:
+            step()
+        except MemoryError:
+            # The run's memory limit, reached by a hostile argument (an
+            # endless iterator extending a list, say): let go of what the
+            # run kept and go on.  No crash: the interpreter coped.
+            fuzzer.values.pool.clear()
+            del fuzzer.walker.callables[fuzzer.walker.base:]
     elapsed = time.monotonic() - start
     write(progress, f"DONE {fuzzer.calls} {elapsed:.3f}\n".encode())
     exit_now(0)

@@ -196,13 +196,17 @@ error:
     return NULL;
 }
 
-/* Addresses are hidden behind a keyed permutation of 64-bit values: a
-   Feistel network of 32-bit halves whose round function mixes with
+/* Addresses are hidden behind a keyed permutation: a Feistel network
+   over the low 48 bits (two 24-bit halves; the bits above, zero for user
+   space addresses, are kept), whose round function mixes with
    multiplications and shifts (not XOR alone, so that it is not linear),
    keyed per interpreter by secrets drawn at lockdown.  A permutation keeps
    id() unique among live objects; an address never changes while its
-   object lives, so neither does its id.  This is an obfuscation with a
-   256-bit key, not a vetted block cipher. */
+   object lives, so neither does its id; and ids keep the size of
+   addresses, so code doing arithmetic on them costs what it did.  This is
+   an obfuscation with a 256-bit key, not a vetted block cipher. */
+#define HALF_BITS 24
+#define HALF_MASK ((1U << HALF_BITS) - 1)
 static inline uint32_t
 address_round(uint32_t x, uint32_t key)
 {
@@ -211,7 +215,7 @@ address_round(uint32_t x, uint32_t key)
     x ^= x >> 15;
     x *= 0x846ca68bU;
     x ^= x >> 16;
-    return x;
+    return x & HALF_MASK;
 }
 
 uint64_t
@@ -219,15 +223,16 @@ _PyLockdown_MaskAddress(const void *ptr)
 {
     PyInterpreterState *interp = _PyInterpreterState_GET();
     uint64_t value = (uint64_t)(uintptr_t)ptr;
-    uint32_t left = (uint32_t)(value >> 32);
-    uint32_t right = (uint32_t)value;
+    uint64_t high = value >> (2 * HALF_BITS);
+    uint32_t left = (uint32_t)(value >> HALF_BITS) & HALF_MASK;
+    uint32_t right = (uint32_t)value & HALF_MASK;
     for (size_t i = 0; i < Py_ARRAY_LENGTH(interp->lockdown.address_keys); i++) {
         uint32_t next = left ^ address_round(right,
                                              interp->lockdown.address_keys[i]);
         left = right;
         right = next;
     }
-    return ((uint64_t)left << 32) | right;
+    return (high << (2 * HALF_BITS)) | ((uint64_t)left << HALF_BITS) | right;
 }
 
 /* Hiding file-system paths.  Once locked, code must not learn where the

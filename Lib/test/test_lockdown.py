@@ -551,7 +551,7 @@ real_buffer = arr.buffer_info()[0]
 lockdownlib.lockdown()
 shown = {name: repr(o) for name, o in objects.items()}
 report(real=real, shown=shown,
-       ids={name: "0x%016x" % id(o) for name, o in objects.items()},
+       ids={name: hex(id(o)) for name, o in objects.items()},
        buffer_changed=arr.buffer_info()[0] != real_buffer)
 """)
         for name, text in result["shown"].items():

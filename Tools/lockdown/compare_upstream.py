@@ -20,10 +20,10 @@ import xml.etree.ElementTree as ET
 OURS = ("test_lockdown",)
 
 
-def run_suite(python, jobs, xml_path, extra):
+def run_suite(python, jobs, xml_path, extra, exclude=()):
     argv = [python, "-m", "test", "-j", str(jobs), "--junit-xml", xml_path,
             "--timeout", "1200"]
-    argv += extra if extra else ["-x", *OURS]
+    argv += extra if extra else ["-x", *OURS, *exclude]
     print(f"compare: running {' '.join(argv)}", flush=True)
     start = time.monotonic()
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -62,6 +62,8 @@ def main():
                              "in DIR, and reuse those that are there")
     parser.add_argument("--only", choices=("stock", "fork"),
                         help="run one build's suite and stop (with --results)")
+    parser.add_argument("--exclude", action="append", default=[],
+                        help="leave out this test (repeatable)")
     parser.add_argument("tests", nargs="*", help="limit to these tests")
     args = parser.parse_args()
     for python in (args.stock, args.fork):
@@ -78,7 +80,8 @@ def main():
             if args.results and os.path.exists(xml_path) and not args.only:
                 print(f"compare: reusing {xml_path}")
             else:
-                run_suite(python, args.jobs, xml_path, args.tests)
+                run_suite(python, args.jobs, xml_path, args.tests,
+                          args.exclude)
             if not os.path.exists(xml_path):
                 sys.exit(f"compare: {label} wrote no results")
             results[label] = outcomes(xml_path)

@@ -880,8 +880,7 @@ class StandardLibraryGuardTests(LockdownTestCase):
     SETUP = """
 import errno, signal, threading, time, _locale, mmap, socket, ssl, sys
 import atexit, faulthandler, _tracemalloc, _multiprocessing, resource
-import tempfile
-scratch = tempfile.mkdtemp()
+scratch = SCRATCH
 data_path = os.path.join(scratch, "data")
 with open(data_path, "wb") as f:
     f.write(b"x" * 4096)
@@ -1079,7 +1078,9 @@ def run(expr):
 
     def test_guards(self):
         calls = [call for call, _, _ in self.CALLS]
-        result = self.run_scenario(self.SETUP + f"""
+        # Locked, the child cannot clean up: the test does.
+        scratch = self.enterContext(os_helper.temp_dir())
+        result = self.run_scenario(f"SCRATCH = {scratch!r}\n" + self.SETUP + f"""
 calls = {calls!r}
 before = [run(c) for c in calls]
 faulthandler.disable()

@@ -129,9 +129,10 @@ class Values:
                    "e\u0301", "\u202e", "\uffff", "%s%d%n", "{0}", "\n\r\t",
                    "0", "-1", "nan", "  ", "a" * 1000, "\u00e9" * 50)
 
-    def __init__(self, rng, depth=3):
+    def __init__(self, rng, depth=3, small=False):
         self.rng = rng
         self.depth = depth
+        self.small = small          # only small numbers: no slow calls
         self.pool = []              # objects found or returned by calls
 
     def value(self, depth=None):
@@ -148,6 +149,8 @@ class Values:
     def integer(self, depth=0):
         rng = self.rng
         r = rng.random()
+        if self.small:
+            return rng.randint(-5, 20)
         if r < 0.4:
             return rng.choice(self.EDGE_INTS)
         if r < 0.8:

@@ -36,6 +36,9 @@ def child(args):
     oracle = fuzzhelper.load_oracle(args.oracle_lib)
     rng = random.Random(args.seed)
     fuzzer = fuzzhelper.Fuzzer(modules, rng)
+    # The oracle looks for system calls, not slow arithmetic: small numbers
+    # keep every call quick (math.perm(2**63) would not be).
+    fuzzer.values.small = True
     write, exit_now = os.write, os._exit
     libc_open = None
     if args.self_test:
@@ -92,17 +95,36 @@ def parent(args):
             pass_fds=(write_fd,), cwd=tmp, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(write_fd)
-        last, trap, done = "", None, None
-        with os.fdopen(read_fd, "rb") as pipe:
-            for raw in pipe:
-                line = raw.decode("utf-8", "replace").rstrip("\n")
-                if line.startswith("CALL "):
-                    last = line[5:]
-                elif line.startswith("TRAP "):
-                    trap = int(line[5:])
-                elif line.startswith("DONE "):
-                    done = int(line[5:])
+        last, trap, done, hung = "", None, None, False
+        import selectors
+        selector = selectors.DefaultSelector()
+        selector.register(read_fd, selectors.EVENT_READ)
+        buffer = b""
+        with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+            while True:
+                if not selector.select(timeout=args.hang_timeout):
+                    hung = True
+                    proc.kill()
+                    break
+                chunk = pipe.read(65536)
+                if not chunk:
+                    break
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for raw in lines:
+                    line = raw.decode("utf-8", "replace")
+                    if line.startswith("CALL "):
+                        last = line[5:]
+                    elif line.startswith("TRAP "):
+                        trap = int(line[5:])
+                    elif line.startswith("DONE "):
+                        done = int(line[5:])
+        selector.close()
         _, err = proc.communicate()
+        if hung:
+            print(f"lockdown_oracle: seed {seed}: no call finished within "
+                  f"{args.hang_timeout} s; last call: {last}")
+            return 1
         if trap is not None:
             name = fuzzhelper.syscall_name(fuzzhelper.load_oracle(lib_path),
                                            trap)
@@ -125,6 +147,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3,
                         help="fuzzed calls of each callable (default: 3)")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--hang-timeout", type=float, default=60,
+                        help="seconds without progress before giving up")
     parser.add_argument("--self-test", action="store_true",
                         help="make a forbidden call on purpose: the oracle "
                              "must report it")

@@ -29,18 +29,39 @@ def run_suite(python, jobs, xml_path, extra, exclude=()):
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     elapsed = time.monotonic() - start
+    with open(xml_path + ".out", "w", encoding="utf-8") as f:
+        f.write(proc.stdout)
     tail = "\n".join(proc.stdout.splitlines()[-12:])
     print(f"compare: {python}: exit status {proc.returncode} after "
           f"{elapsed / 60:.1f} min\n{tail}", flush=True)
     return proc.stdout
 
 
+def failed_files(out_path):
+    """Test files regrtest named as failed in its summary (a failure the
+    junit XML does not always show, in a subtest or at file level)."""
+    try:
+        with open(out_path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    names = set()
+    for i, line in enumerate(lines):
+        if line.strip().endswith("failed:") and "test" in line:
+            for follow in lines[i + 1:]:
+                if not follow.startswith("    "):
+                    break
+                names.update(follow.split())
+    return names
+
+
 def outcomes(xml_path):
-    """{test id: (kind, message)} for every case that did not pass."""
+    """{test id: (kind, message)} for every case; kind "ok" if it passed."""
     result = {}
     tree = ET.parse(xml_path)
     for case in tree.iter("testcase"):
         ident = f"{case.get('classname', '')}.{case.get('name', '')}"
+        result[ident] = ("ok", "")
         for kind in ("failure", "error", "skipped"):
             node = case.find(kind)
             if node is not None:
@@ -71,6 +92,7 @@ def main():
             parser.error(f"{python} is not an executable interpreter")
     with tempfile.TemporaryDirectory() as tmp:
         results_dir = args.results or tmp
+        args.results = results_dir
         os.makedirs(results_dir, exist_ok=True)
         results = {}
         for label, python in (("stock", args.stock), ("fork", args.fork)):
@@ -88,9 +110,17 @@ def main():
         if args.only:
             return
     stock, fork = results["stock"], results["fork"]
+    rank = {"ok": 0, "skipped": 1, "failure": 2, "error": 2}
+    # Worse: a test stock runs that does worse on the fork.  Tests stock
+    # does not have (the regression tests of the upstream fixes) are new.
     worse = {k: v for k, v in fork.items()
-             if v[0] in ("failure", "error", "skipped") and stock.get(k, ("ok",))[0] != v[0]
-             and not (v[0] == "skipped" and stock.get(k, ("ok",))[0] in ("failure", "error"))}
+             if k in stock and rank[v[0]] > rank[stock[k][0]]}
+    new = {k: v for k, v in fork.items() if k not in stock}
+    print(f"\ncompare: {len(stock)} test cases on stock, {len(fork)} on the "
+          f"fork; {len(new)} exist on the fork only (the upstream fixes' "
+          f"tests): {sum(v[0] == 'ok' for v in new.values())} pass, "
+          f"{sum(v[0] == 'skipped' for v in new.values())} skip, "
+          f"{sum(v[0] in ('failure', 'error') for v in new.values())} fail")
     shared = {k: v for k, v in fork.items()
               if v[0] in ("failure", "error") and stock.get(k, ("ok",))[0] == v[0]}
     print(f"\ncompare: {len(worse)} test(s) fail, error or skip on the fork "
@@ -101,12 +131,19 @@ def main():
           f"machine (their reasons):")
     for ident, (kind, message) in sorted(shared.items()):
         print(f"  {kind:8} {ident}: {message}")
+    files = {label: failed_files(os.path.join(results_dir, f"{label}.xml.out"))
+             for label in ("stock", "fork")} if args.results else {}
+    worse_files = set()
+    if files and None not in files.values():
+        worse_files = files["fork"] - files["stock"]
+        print(f"\ncompare: {len(worse_files)} test file(s) fail on the fork "
+              f"but not on stock: {', '.join(sorted(worse_files)) or '-'}")
     fixed = {k for k, v in stock.items() if v[0] in ("failure", "error")
              and fork.get(k, ("ok",))[0] not in ("failure", "error")}
     if fixed:
         print(f"\ncompare: {len(fixed)} failure(s) of stock that pass on the "
               f"fork (upstream fixes): " + ", ".join(sorted(fixed)[:20]))
-    sys.exit(1 if worse else 0)
+    sys.exit(1 if worse or worse_files else 0)
 
 
 if __name__ == "__main__":

@@ -386,6 +386,11 @@ class Fuzzer:
             raise ValueError("nothing callable among the targets")
         self.walker.base = len(self.walker.callables)
         self.calls = 0
+        # Targets are called from a frame whose globals are a throwaway
+        # dict: globals() called from C returns the caller's, and fuzzed
+        # code may clear it; the harness's own must survive.
+        self.call = eval("lambda f, a, k: f(*a, **k)",
+                         {"__builtins__": __builtins__})
 
     def arguments(self):
         rng = self.rng
@@ -410,7 +415,7 @@ class Fuzzer:
             line = f"{self.calls} {name}({_len(args)} args)\n"
             _write(self.progress, line.encode("utf-8", "replace"))
         try:
-            result = func(*args, **kwargs)
+            result = self.call(func, args, kwargs)
         except _errors:
             return
         if result is not None and not _isinstance(result, _plain):
@@ -425,9 +430,10 @@ def install_escape_watch(progress):
     is_locked = lockdownlib.is_locked
     write, exit_now = os.write, os._exit
     builtin = set(sys.builtin_module_names) & set(lockdownlib.SAFE_MODULES)
+    forbidden = FORBIDDEN_EVENTS
 
     def hook(event, args):
-        if event not in FORBIDDEN_EVENTS or not is_locked():
+        if event not in forbidden or not is_locked():
             return
         if event == "import" and args and args[0] in builtin:
             return
@@ -458,25 +464,29 @@ def run_child(targets, args, lock=True):
         lockdownlib.lockdown()
         if oracle is not None:
             install_oracle(oracle, progress)
-    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    # Everything the loop needs is local: fuzzed code may clear this
+    # module's globals or change builtins.
+    monotonic = time.monotonic
+    deadline = None if args.seconds is None else monotonic() + args.seconds
     step, write, exit_now = fuzzer.step, os.write, os._exit
-    start = time.monotonic()
+    iterations, out_of_memory = args.iterations, MemoryError
+    start = monotonic()
     while True:
-        if args.iterations is not None and fuzzer.calls >= args.iterations:
+        if iterations is not None and fuzzer.calls >= iterations:
             break
         if deadline is not None and fuzzer.calls % 64 == 0 \
-                and time.monotonic() > deadline:
+                and monotonic() > deadline:
             break
         try:
             step()
-        except MemoryError:
+        except out_of_memory:
             # The run's memory limit, reached by a hostile argument (an
             # endless iterator extending a list, say): let go of what the
             # run kept and go on.  No crash: the interpreter coped.
             fuzzer.values.pool.clear()
             del fuzzer.walker.callables[fuzzer.walker.base:]
-    elapsed = time.monotonic() - start
-    write(progress, f"DONE {fuzzer.calls} {elapsed:.3f}\n".encode())
+    elapsed = monotonic() - start
+    write(progress, b"DONE %d %.3f\n" % (fuzzer.calls, elapsed))
     exit_now(0)
 
 

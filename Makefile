@@ -100,10 +100,15 @@ test-upstream: build stock
 		--fork $(PY) --jobs $(JOBS) $(TESTS)
 
 # Fuzzing under lockdown (Lib/test/fuzzhelper.py): a bounded pass of every
-# fuzz test; CI runs it.  FUZZ_SECONDS bounds it.
+# fuzz test; CI runs it.  FUZZ_SECONDS bounds it.  The runs' seeds come from
+# FUZZ_SEEDS, so that CI makes the same runs on every submission and a red
+# pass is a regression, not a new find; FUZZ_SEEDS= (empty) draws fresh
+# seeds, which is how new bugs are found (python -m test.fuzz_all does).
 FUZZ_SECONDS ?= 150
+FUZZ_SEEDS ?= 20261129
+FUZZ_SEED_FLAG = $(if $(FUZZ_SEEDS),--seed-sequence $(FUZZ_SEEDS))
 fuzz: build
-	$(PY) -m test.fuzz_all --seconds $(FUZZ_SECONDS)
+	$(PY) -m test.fuzz_all --seconds $(FUZZ_SECONDS) $(FUZZ_SEED_FLAG)
 
 # The same on an AddressSanitizer and UndefinedBehaviorSanitizer build of the
 # fork, in its own folder (build/asan).
@@ -111,7 +116,7 @@ ASAN_FLAGS = --with-system-expat --with-address-sanitizer --with-undefined-behav
 fuzz-asan: assemble
 	@ASAN_OPTIONS=detect_leaks=0 OBJ_DIR=build/asan CONFIGURE_FLAGS="$(ASAN_FLAGS)" scripts/build.sh
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		build/asan/python -m test.fuzz_all --seconds $(FUZZ_SECONDS) --memory 0
+		build/asan/python -m test.fuzz_all --seconds $(FUZZ_SECONDS) --memory 0 $(FUZZ_SEED_FLAG)
 
 # Regression checks of upstream memory-safety fixes: stock 3.13.5 crashes
 # on them, the fork must not.

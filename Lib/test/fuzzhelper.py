@@ -521,7 +521,11 @@ def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
         argv += ["--oracle-lib", oracle]
     with tempfile.TemporaryDirectory(prefix="ldp-fuzz-") as workdir:
         start = time.monotonic()
+        # The string hash seed follows the run's seed, so that a replay
+        # walks dicts and sets in the same order.
+        env = dict(os.environ, PYTHONHASHSEED=str(seed))
         proc = subprocess.Popen(argv, cwd=workdir, pass_fds=(write_fd,),
+                                env=env,
                                 stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
@@ -618,6 +622,10 @@ def parse_args(argv=None, prog=None, run_calls=20000):
         "Fuzz under lockdown.  Without --seconds or --iterations it runs "
         "without end; every run prints its seed, and --seed replays one."))
     parser.add_argument("--seed", type=int, help="replay the run with this seed")
+    parser.add_argument("--seed-sequence", type=int, metavar="SEED",
+                        help="draw the seed of every run from a generator "
+                             "started with SEED, so that a bounded pass "
+                             "makes the same runs each time (CI uses it)")
     parser.add_argument("--iterations", type=int, help="calls to make, in all")
     parser.add_argument("--seconds", type=float, help="time to fuzz for, in all")
     parser.add_argument("--run-calls", type=int, default=run_calls,
@@ -643,6 +651,13 @@ def parse_args(argv=None, prog=None, run_calls=20000):
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if args.memory < 0:
         parser.error("--memory must not be negative")
+    if args.seed is not None and args.seed_sequence is not None:
+        parser.error("--seed replays one run; --seed-sequence draws many")
+    for name in ("seed", "seed_sequence"):
+        value = getattr(args, name)
+        if value is not None and not 0 <= value < 2**32:
+            parser.error(f"--{name.replace('_', '-')} must be in "
+                         f"[0, 2**32)")
     if args.child and args.progress is None:
         parser.error("--child needs --progress")
     return args
@@ -660,6 +675,8 @@ def fuzz_modules(modules, args, out=sys.stdout):
     start = time.monotonic()
     extra = ("--unlocked",) if args.unlocked else ()
     replay = args.seed is not None
+    seeds = (random.Random(args.seed_sequence)
+             if args.seed_sequence is not None else random.SystemRandom())
     oracle = None
     if args.oracle:
         oracle_dir = tempfile.mkdtemp(prefix="ldp-oracle-")
@@ -677,7 +694,7 @@ def fuzz_modules(modules, args, out=sys.stdout):
             if replay:
                 seed, calls = args.seed, args.iterations or run_calls
             else:
-                seed, calls = new_seed(), run_calls
+                seed, calls = seeds.randrange(2**32), run_calls
                 if args.iterations is not None:
                     calls = min(calls, args.iterations - total_calls)
             seconds = None

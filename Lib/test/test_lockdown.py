@@ -8,6 +8,7 @@ that every test fails if its guard is removed.
 
 import json
 import os
+import re
 import sys
 import textwrap
 import unittest
@@ -734,6 +735,27 @@ class FuzzTests(unittest.TestCase):
             "-m", "test.fuzz_operator", "--seed", str(seed),
             "--iterations", "300", "--no-record")
         self.assertIn(f"seed {seed}: 300 calls", res.out.decode())
+
+    def test_seed_sequence_repeats_the_runs(self):
+        def seeds(sequence):
+            res = script_helper.assert_python_ok(
+                "-m", "test.fuzz_all", "--only", "operator,heapq",
+                "--iterations", "400", "--run-calls", "100",
+                "--seed-sequence", sequence, "--no-record")
+            return re.findall(r"seed (\d+):", res.out.decode())
+        first = seeds("7")
+        self.assertEqual(len(first), 4)
+        self.assertEqual(len(set(first)), 4)
+        self.assertEqual(seeds("7"), first)
+        self.assertNotEqual(seeds("8"), first)
+
+    def test_seed_options_are_checked(self):
+        for argv in (["--seed", "1", "--seed-sequence", "2"],
+                     ["--seed-sequence", "-1"], ["--seed", str(2**32)]):
+            with self.subTest(argv=argv):
+                res = script_helper.assert_python_failure(
+                    "-m", "test.fuzz_all", "--iterations", "10", *argv)
+                self.assertIn(b"--seed", res.err)
 
     def test_fuzz_all_names_every_fuzz_test(self):
         res = script_helper.assert_python_ok(

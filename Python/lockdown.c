@@ -198,24 +198,24 @@ error:
 
 /* Addresses are hidden behind a keyed permutation: a Feistel network
    over the low 48 bits (two 24-bit halves; the bits above, zero for user
-   space addresses, are kept), whose round function mixes with
-   multiplications and shifts (not XOR alone, so that it is not linear),
-   keyed per interpreter by secrets drawn at lockdown.  A permutation keeps
-   id() unique among live objects; an address never changes while its
-   object lives, so neither does its id; and ids keep the size of
-   addresses, so code doing arithmetic on them costs what it did.  This is
-   an obfuscation with a 256-bit key, not a vetted block cipher. */
+   space addresses, are kept), keyed per interpreter by secrets drawn at
+   lockdown.  The round function XORs the key into the half, multiplies it
+   by an odd 64-bit constant and keeps the top 24 bits of the product:
+   those depend on every bit of the keyed half through the carries, so a
+   round is not linear, and it costs four instructions, which matters
+   because id() and every default repr pay for eight rounds.  A
+   permutation keeps id() unique among live objects; an address never
+   changes while its object lives, so neither does its id; and ids keep
+   the size of addresses, so code doing arithmetic on them costs what it
+   did.  This is an obfuscation with a 256-bit key, not a vetted block
+   cipher. */
 #define HALF_BITS 24
 #define HALF_MASK ((1U << HALF_BITS) - 1)
 static inline uint32_t
-address_round(uint32_t x, uint32_t key)
+address_round(uint32_t half, uint32_t key)
 {
-    x ^= key;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x & HALF_MASK;
+    uint64_t product = (uint64_t)(half ^ key) * UINT64_C(0x9e3779b97f4a7c15);
+    return (uint32_t)(product >> (64 - HALF_BITS));
 }
 
 uint64_t

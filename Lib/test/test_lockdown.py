@@ -531,6 +531,31 @@ report(before=before, after=after, again=[id(o) for o in [thing] + statics],
         self.assertEqual(result["after"], result["again"])
         self.assertTrue(result["live_unique"])
 
+    def test_id_is_not_a_linear_map_of_the_address(self):
+        # Objects of one size sit at equal distances in a pool.  A map the
+        # size of a few samples could undo (adding or XORing a key, or any
+        # affine map) turns equal distances into equal distances.
+        result = self.run_scenario("""
+class Thing:
+    pass
+things = [Thing() for _ in range(2000)]
+real = [id(t) for t in things]
+lockdownlib.lockdown()
+report(real=real, masked=[id(t) for t in things])
+""")
+        real, masked = result["real"], result["masked"]
+        by_sum, by_xor = {}, {}
+        for i in range(len(real) - 1):
+            by_sum.setdefault(real[i + 1] - real[i], set()).add(
+                masked[i + 1] - masked[i])
+            by_xor.setdefault(real[i + 1] ^ real[i], set()).add(
+                masked[i + 1] ^ masked[i])
+        for name, table in (("difference", by_sum), ("xor", by_xor)):
+            with self.subTest(name):
+                delta, images = max(table.items(), key=lambda kv: len(kv[1]))
+                self.assertGreater(len(images), 100,
+                                   f"equal {name} {delta:#x} stays equal")
+
     def test_reprs(self):
         result = self.run_scenario("""
 import array

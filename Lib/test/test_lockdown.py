@@ -313,6 +313,24 @@ class FileTests(LockdownTestCase):
         self.assertEqual(result["warning"], "still printed")
         self.assertEqual(result["lines"], [])
 
+    def test_linecache_reads_no_source_once_locked(self):
+        # Also when code has blocked linecache's own import of lockdownlib.
+        result = self.run_scenario('''
+            import linecache
+            path = os.__file__
+            unlocked = len(linecache.getlines(path))
+            linecache.clearcache()
+            lockdownlib.lockdown()
+            locked = linecache.getlines(path)
+            sys.modules["lockdownlib"] = None
+            linecache.clearcache()
+            report(unlocked=unlocked, locked=locked,
+                   blocked=linecache.getlines(path))
+        ''')
+        self.assertGreater(result["unlocked"], 100)
+        self.assertEqual(result["locked"], [])
+        self.assertEqual(result["blocked"], [])
+
 
 class FileSystemChangeTests(LockdownTestCase):
     """Changes to the file system: each refused call leaves no trace."""

@@ -157,6 +157,11 @@ def summarize(names, results, lockdown_ns, args):
     lines.append(f"({unit}; median ratio over {args.reps} interleaved "
                  f"repetition(s), [smallest-largest]; stock column: median "
                  f"{unit} of stock)")
+    if args.callgrind:
+        lines.append("(under valgrind stock's heap lies below 2**32, so its ids, "
+                     "default hashes and\n %p reprs are one-digit ints and short "
+                     "strings; masked ids and keyed hashes\n are not, which counts "
+                     "against repr_id and deepcopy; wall-clock time has no such bias)")
     return "\n".join(lines), gm, lockdown_ns
 
 

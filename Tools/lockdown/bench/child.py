@@ -30,11 +30,15 @@ def main():
         start = time.perf_counter_ns()
         lockdownlib.lockdown()
         result["lockdown_ns"] = time.perf_counter_ns() - start
-    # The same collector state in every mode: lockdown() allocates a few
-    # dozen objects, which would otherwise shift when the collections of
-    # the timed loop happen, and a shifted full collection costs more than
-    # the difference being measured.
+    # The same collector state in every interpreter and mode: lockdown()
+    # and the fork's start-up allocate a few objects more or fewer than
+    # stock's, which would otherwise shift when the collections of the
+    # timed loop happen, and a full collection moved into or out of the
+    # loop costs more than the difference being measured.  Frozen, the
+    # objects made before the loop are no longer traversed, so the loop's
+    # collections see only what the loop makes, alike everywhere.
     gc.collect()
+    gc.freeze()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

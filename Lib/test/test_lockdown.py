@@ -961,6 +961,7 @@ uid, euid, gid, egid = os.getuid(), os.geteuid(), os.getgid(), os.getegid()
 pid, pgrp = os.getpid(), os.getpgrp()
 pt = os.posix_openpt(os.O_RDWR | os.O_NOCTTY)
 pidfd = os.pidfd_open(os.getpid())
+ns_fd = os.open("/proc/self/ns/uts", os.O_RDONLY)
 import termios
 attrs = termios.tcgetattr(slave)
 import pwd, grp
@@ -1139,6 +1140,11 @@ def run(expr):
          "interpreter"),
         ("_tracemalloc._get_object_traceback(sys)",
          "tracemalloc._get_object_traceback", "interpreter"),
+        # Last: unlocked, setns() joins the namespace the child is in (or
+        # fails with EPERM), and login_tty() starts a new session before
+        # its data_fd, no terminal, makes it fail with ENOTTY.
+        ("os.setns(ns_fd, 0)", "os.setns", "OS state"),
+        ("os.login_tty(data_fd)", "os.login_tty", "OS state"),
     ]
 
     def test_guards(self):

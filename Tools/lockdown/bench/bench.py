@@ -40,6 +40,7 @@ CALLGRIND_DIVISOR = 5
 # one process (and start-up the fastest of STARTUP_RUNS processes).
 REPEAT = 5
 STARTUP_RUNS = 20
+PAGE = 4096
 # Fixed hash seed and a clean environment, so that runs are comparable.
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
        "LC_ALL": "C.UTF-8"}
@@ -49,11 +50,12 @@ class BenchError(Exception):
     pass
 
 
-def run_process(argv, callgrind):
+def run_process(argv, callgrind, pad=0):
     if callgrind:
         argv = ["valgrind", "--tool=callgrind",
                 "--callgrind-out-file=/dev/null"] + argv
-    proc = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    env = dict(ENV, LDP_BENCH_PAD="x" * pad)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
     if proc.returncode:
         raise BenchError(f"{' '.join(argv)} failed:\n{proc.stderr[-2000:]}")
     instructions = None
@@ -65,8 +67,13 @@ def run_process(argv, callgrind):
     return proc.stdout, instructions
 
 
-def measure(python, config, workload, callgrind):
-    """One measurement: seconds (or instructions), and lockdown() ns."""
+def measure(python, config, workload, callgrind, pad=0):
+    """One measurement: seconds (or instructions), and lockdown() ns.
+
+    PAD bytes of environment move the process's stack: where it lies
+    against the heap changes a timed loop by as much as 30% (4 KiB
+    aliasing), whichever interpreter runs, so each repetition draws its
+    own PAD and the median ratio averages the layouts out."""
     locked = config == "locked"
     if workload == STARTUP:
         code = "import lockdownlib; lockdownlib.lockdown()" if locked else "pass"
@@ -76,7 +83,7 @@ def measure(python, config, workload, callgrind):
         times = []
         for _ in range(STARTUP_RUNS):
             start = time.perf_counter()
-            run_process(argv, False)
+            run_process(argv, False, pad)
             times.append(time.perf_counter() - start)
         return min(times), None
     loops = workloads.LOOPS[workload]
@@ -86,7 +93,8 @@ def measure(python, config, workload, callgrind):
     mode = "locked" if locked else "plain"
     argv = [python, "-s", CHILD, workload, mode]
     repeat = "1" if callgrind else str(REPEAT)
-    out, instructions = run_process(argv + [str(loops), repeat], callgrind)
+    out, instructions = run_process(argv + [str(loops), repeat], callgrind,
+                                    pad)
     result = json.loads(out)
     if callgrind:
         empty = run_process(argv + ["0", "1"], True)[1]
@@ -109,9 +117,12 @@ def run_all(args):
             configs = [c for c in CONFIGS
                        if not (c == "locked" and name in workloads.UNLOCKED_ONLY)]
             rng.shuffle(configs)
+            # The same layout for the three, a new one each repetition
+            # (none under callgrind, which counts instructions).
+            pad = 0 if args.callgrind else rng.randrange(PAGE)
             for config in configs:
                 value, ns = measure(pythons[config], config, name,
-                                    args.callgrind)
+                                    args.callgrind, pad)
                 results.setdefault((name, config), []).append(value)
                 if ns is not None:
                     lockdown_ns.append(ns)
@@ -203,7 +214,7 @@ def main():
     parser.add_argument("--stock", required=True, help="stock CPython interpreter")
     parser.add_argument("--fork", required=True, help="the fork's interpreter")
     parser.add_argument("--reps", type=int, default=None,
-                        help="repetitions (default: 5, or 1 with --callgrind)")
+                        help="repetitions (default: 9, or 1 with --callgrind)")
     parser.add_argument("--workloads", type=lambda s: s.split(","),
                         help="comma-separated subset of workloads")
     parser.add_argument("--callgrind", action="store_true",
@@ -215,7 +226,7 @@ def main():
                         help="which markers: .. bench-MARKER-start/-end (default: time)")
     args = parser.parse_args()
     if args.reps is None:
-        args.reps = 1 if args.callgrind else 5
+        args.reps = 1 if args.callgrind else 9
     if args.reps < 1:
         parser.error("--reps must be at least 1")
     known = {STARTUP, *workloads.LOOPS}

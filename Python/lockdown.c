@@ -800,28 +800,28 @@ find_denied_event(const char *event)
 }
 
 int
-_PyLockdown_CheckAuditEvent(const char *event)
+_PyLockdown_CheckAuditEvent(PyInterpreterState *interp, const char *event)
 {
 #ifndef Py_GIL_DISABLED
     /* Events are raised with string literals, so a small cache keyed by the
        pointer spares the search for the frequent ones (builtins.id,
-       object.__setattr__, exec, ...).  It is only touched with the GIL
-       held. */
-    static struct {
-        const char *event;
-        const denied_event *entry;
-    } cache[64];
-    size_t slot = ((uintptr_t)event >> 3) % Py_ARRAY_LENGTH(cache);
+       object.__setattr__, exec, ...).  It belongs to the interpreter, whose
+       GIL guards it: interpreters with GILs of their own run at the same
+       time, and a cache they shared could pair one event with another's
+       verdict. */
+    size_t slot = ((uintptr_t)event >> 3)
+                  % Py_ARRAY_LENGTH(interp->lockdown.audit_cache);
     const denied_event *found;
-    if (cache[slot].event == event) {
-        found = cache[slot].entry;
+    if (interp->lockdown.audit_cache[slot].event == event) {
+        found = interp->lockdown.audit_cache[slot].denied;
     }
     else {
         found = find_denied_event(event);
-        cache[slot].event = event;
-        cache[slot].entry = found;
+        interp->lockdown.audit_cache[slot].event = event;
+        interp->lockdown.audit_cache[slot].denied = found;
     }
 #else
+    (void)interp;
     const denied_event *found = find_denied_event(event);
 #endif
     if (found == NULL) {

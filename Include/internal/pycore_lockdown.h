@@ -100,7 +100,8 @@ extern const char * _PyLockdown_KindName(_Py_LockdownKind kind);
 
 /* Called by the audit machinery once INTERP is locked: if EVENT stands for
    an operation lockdown forbids, raise LockdownError and return -1. */
-PyAPI_FUNC(int) _PyLockdown_CheckAuditEvent(const char *event);
+PyAPI_FUNC(int) _PyLockdown_CheckAuditEvent(PyInterpreterState *interp,
+                                            const char *event);
 
 /* A new dict: each refused audit event -> the kind of what it stands for. */
 extern PyObject * _PyLockdown_GetDeniedEvents(void);

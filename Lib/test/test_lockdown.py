@@ -625,6 +625,33 @@ report(same=[hash(t) for t in things] == hashes,
         self.assertEqual(result, {"same": True, "lookups": True, "leaks": 0})
 
 
+    def test_hash_key_is_not_the_hash_seed(self):
+        # PYTHONHASHSEED=0 zeroes the string hash secret; were the object
+        # hash keyed by it, hash() could be undone into the address.
+        code = textwrap.dedent("""
+            M = 2**64 - 1
+            def mix(x, k0=0, k1=0):
+                x ^= k0
+                x = (x * 0xbf58476d1ce4e5b9) & M
+                x ^= x >> 31
+                x = (x + k1) & M
+                x = (x * 0x94d049bb133111eb) & M
+                x ^= x >> 29
+                return x >> 4
+            things = [object() for _ in range(50)]
+            print(sum(hash(t) == mix(id(t)) for t in things))
+            print(hash("seeded"))
+        """)
+        outputs = []
+        for _ in range(2):
+            res = script_helper.assert_python_ok("-c", code,
+                                                 PYTHONHASHSEED="0")
+            outputs.append(res.out.decode().split())
+        self.assertEqual([out[0] for out in outputs], ["0", "0"])
+        # The string hash still follows the seed.
+        self.assertEqual(outputs[0][1], outputs[1][1])
+
+
 class PathTests(LockdownTestCase):
     """Once locked, no file-system path can be learned."""
 

@@ -36,12 +36,20 @@ while IFS= read -r f; do
     problems+=("$f: committed in ${SRC#"$ROOT"/} but not in patches/ (make export)")
 done < <(git -C "$SRC" diff --name-only "$expected" HEAD)
 
-# 3. Overlay files changed in the tree.
+# 3. Overlay files changed in the tree.  The manifest says which side moved
+# since the overlay was last laid: an edit in the repository is not lost
+# (make lays it), but the tree is not what the build would use.
+declare -A laid=()
+load_manifest laid
 while IFS= read -r f; do
     if [ ! -f "$SRC/$f" ]; then
         problems+=("$f: in the overlay but missing from ${SRC#"$ROOT"/} (make assembles it)")
     elif ! cmp -s "$ROOT/$f" "$SRC/$f"; then
-        problems+=("$f: edited in ${SRC#"$ROOT"/} but not in the overlay (make export)")
+        if [ "$(file_digest "$SRC/$f")" = "${laid[$f]:-}" ]; then
+            problems+=("$f: changed in the overlay since it was laid in ${SRC#"$ROOT"/} (make lays it)")
+        else
+            problems+=("$f: edited in ${SRC#"$ROOT"/} but not in the overlay (make export)")
+        fi
     fi
 done < <(overlay_files)
 

@@ -1,4 +1,5 @@
-"""Run regression checks of upstream memory-safety fixes on several builds.
+"""Run regression checks of memory-safety fixes on several builds: upstream's
+backports, and our fixes of CPython bugs the fuzz tests found.
 
     python Tools/lockdown/fixes_side_by_side.py STOCK_PYTHON FORK_PYTHON
 
@@ -55,6 +56,17 @@ class DropOnDelete:
 holder = Obj()
 holder.a = DropOnDelete()
 holder.__dict__.clear()
+''',
+    "patch 0021 ast: None in a list of identifiers (found by fuzz_compile)": r'''
+import ast
+tree = ast.Module(body=[ast.Nonlocal(names=[None])], type_ignores=[])
+ast.fix_missing_locations(tree)
+try:
+    compile(tree, "<check>", "exec")
+except ValueError:
+    pass
+else:
+    raise SystemExit("compiled")
 ''',
 }
 

@@ -506,6 +506,31 @@ class Outcome:
         return self.status in ("crash", "escape")
 
 
+def read_progress(proc, read_fd, hang_timeout, on_line):
+    """Pass each line the child PROC writes to READ_FD to ON_LINE, until the
+    child closes it.  If HANG_TIMEOUT seconds go by without output, kill the
+    child and return True (a hang); else return False.  Closes READ_FD."""
+    import selectors            # the parent's alone: fuzzed children skip it
+    selector = selectors.DefaultSelector()
+    selector.register(read_fd, selectors.EVENT_READ)
+    buffer = b""
+    try:
+        while True:
+            if not selector.select(timeout=hang_timeout):
+                proc.kill()
+                return True
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                return False
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for raw in lines:
+                on_line(raw.decode("utf-8", "replace"))
+    finally:
+        selector.close()
+        os.close(read_fd)
+
+
 def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
                   memory=4096, python=None, extra=(), oracle=None):
     """Run one child run of fuzz test MODULE; return an Outcome."""
@@ -531,40 +556,24 @@ def supervise_run(module, seed, iterations, seconds, hang_timeout=10,
                                 stderr=subprocess.PIPE)
         os.close(write_fd)
         last, calls, escape, done = "", 0, None, None
-        buffer = b""
-        import selectors
-        selector = selectors.DefaultSelector()
-        selector.register(read_fd, selectors.EVENT_READ)
-        hung = False
-        stderr_chunks = []
-        while True:
-            events = selector.select(timeout=hang_timeout)
-            if not events:
-                hung = True
-                proc.kill()
-                break
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for raw in lines:
-                line = raw.decode("utf-8", "replace")
-                if line.startswith("ESCAPE "):
-                    escape = line[7:]
-                elif line.startswith("TRAP "):
-                    number = int(line[5:])
-                    escape = f"forbidden system call {number}"
-                    if oracle is not None:
-                        name = syscall_name(load_oracle(oracle), number)
-                        escape = f"forbidden system call {name} ({number})"
-                elif line.startswith("DONE "):
-                    done = line
-                elif line:
-                    last = line
-                    calls += 1
-        selector.close()
-        os.close(read_fd)
+
+        def on_line(line):
+            nonlocal last, calls, escape, done
+            if line.startswith("ESCAPE "):
+                escape = line[7:]
+            elif line.startswith("TRAP "):
+                number = int(line[5:])
+                escape = f"forbidden system call {number}"
+                if oracle is not None:
+                    name = syscall_name(load_oracle(oracle), number)
+                    escape = f"forbidden system call {name} ({number})"
+            elif line.startswith("DONE "):
+                done = line
+            elif line:
+                last = line
+                calls += 1
+
+        hung = read_progress(proc, read_fd, hang_timeout, on_line)
         _, err = proc.communicate()
         elapsed = time.monotonic() - start
         leftovers = os.listdir(workdir)

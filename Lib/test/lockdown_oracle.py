@@ -95,31 +95,19 @@ def parent(args):
             pass_fds=(write_fd,), cwd=tmp, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(write_fd)
-        last, trap, done, hung = "", None, None, False
-        import selectors
-        selector = selectors.DefaultSelector()
-        selector.register(read_fd, selectors.EVENT_READ)
-        buffer = b""
-        with os.fdopen(read_fd, "rb", buffering=0) as pipe:
-            while True:
-                if not selector.select(timeout=args.hang_timeout):
-                    hung = True
-                    proc.kill()
-                    break
-                chunk = pipe.read(65536)
-                if not chunk:
-                    break
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for raw in lines:
-                    line = raw.decode("utf-8", "replace")
-                    if line.startswith("CALL "):
-                        last = line[5:]
-                    elif line.startswith("TRAP "):
-                        trap = int(line[5:])
-                    elif line.startswith("DONE "):
-                        done = int(line[5:])
-        selector.close()
+        last, trap, done = "", None, None
+
+        def on_line(line):
+            nonlocal last, trap, done
+            if line.startswith("CALL "):
+                last = line[5:]
+            elif line.startswith("TRAP "):
+                trap = int(line[5:])
+            elif line.startswith("DONE "):
+                done = int(line[5:])
+
+        hung = fuzzhelper.read_progress(proc, read_fd, args.hang_timeout,
+                                        on_line)
         _, err = proc.communicate()
         if hung:
             print(f"lockdown_oracle: seed {seed}: no call finished within "

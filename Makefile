@@ -28,7 +28,8 @@ UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test_signal test_termios test_pwd test_grp test_time test_locale \
 	test__locale test_readline test_dbm test_dbm_gnu test_dbm_ndbm \
 	test_mmap test_faulthandler test_atexit test_tracemalloc test_pty \
-	test_resource test_fcntl test_syslog test_ast test_compile \
+	test_resource test_fcntl test_syslog test_ast test_compile test_thread \
+	test_threadsignals \
 	$(FIX_TESTS)
 # Upstream tests of what the upstream fixes (upstream-fixes.txt) touch; the
 # memory-safety fixes bring their regression tests into test_dict,

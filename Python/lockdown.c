@@ -196,43 +196,18 @@ error:
     return NULL;
 }
 
-/* Addresses are hidden behind a keyed permutation: a Feistel network
-   over the low 48 bits (two 24-bit halves; the bits above, zero for user
-   space addresses, are kept), keyed per interpreter by secrets drawn at
-   lockdown.  The round function XORs the key into the half, multiplies it
-   by an odd 64-bit constant and keeps the top 24 bits of the product:
-   those depend on every bit of the keyed half through the carries, so a
-   round is not linear, and it costs four instructions, which matters
-   because id() and every default repr pay for eight rounds.  A
-   permutation keeps id() unique among live objects; an address never
-   changes while its object lives, so neither does its id; and ids keep
-   the size of addresses, so code doing arithmetic on them costs what it
-   did.  This is an obfuscation with a 256-bit key, not a vetted block
-   cipher. */
-#define HALF_BITS 24
-#define HALF_MASK ((1U << HALF_BITS) - 1)
-static inline uint32_t
-address_round(uint32_t half, uint32_t key)
-{
-    uint64_t product = (uint64_t)(half ^ key) * UINT64_C(0x9e3779b97f4a7c15);
-    return (uint32_t)(product >> (64 - HALF_BITS));
-}
-
+/* Addresses are hidden behind _Py_Permute48(), keyed per interpreter by
+   secrets drawn at lockdown.  A permutation keeps id() unique among live
+   objects; an address never changes while its object lives, so neither
+   does its id; and ids keep the size of addresses, so code doing
+   arithmetic on them costs what it did. */
 uint64_t
 _PyLockdown_MaskAddress(const void *ptr)
 {
     PyInterpreterState *interp = _PyInterpreterState_GET();
-    uint64_t value = (uint64_t)(uintptr_t)ptr;
-    uint64_t high = value >> (2 * HALF_BITS);
-    uint32_t left = (uint32_t)(value >> HALF_BITS) & HALF_MASK;
-    uint32_t right = (uint32_t)value & HALF_MASK;
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(interp->lockdown.address_keys); i++) {
-        uint32_t next = left ^ address_round(right,
-                                             interp->lockdown.address_keys[i]);
-        left = right;
-        right = next;
-    }
-    return (high << (2 * HALF_BITS)) | ((uint64_t)left << HALF_BITS) | right;
+    return _Py_Permute48((uint64_t)(uintptr_t)ptr,
+                         interp->lockdown.address_keys,
+                         Py_ARRAY_LENGTH(interp->lockdown.address_keys));
 }
 
 /* Hiding file-system paths.  Once locked, code must not learn where the

@@ -574,6 +574,47 @@ report(real=real, masked=[id(t) for t in things])
                 self.assertGreater(len(images), 100,
                                    f"equal {name} {delta:#x} stays equal")
 
+    def test_thread_idents_are_not_addresses(self):
+        # A thread identifier is permuted from the thread's pthread_t, the
+        # address of its control block: unlike id(), from startup, since
+        # the identifiers of running threads are kept (threading._active).
+        # The C library must still get the pthread_t back.
+        result = self.run_scenario("""
+import ctypes, faulthandler, signal, tempfile, threading, time
+libc = ctypes.CDLL(None)
+libc.pthread_self.restype = ctypes.c_ulong
+def observe():
+    ident = threading.get_ident()
+    signal.pthread_kill(ident, 0)
+    with tempfile.TemporaryFile() as f:
+        faulthandler.dump_traceback(f)
+        f.seek(0)
+        dump = f.read().decode()
+    return {"ident": ident, "raw": libc.pthread_self(),
+            "clock": time.pthread_getcpuclockid(ident),
+            "native": threading.get_native_id(), "dump": dump,
+            "in_frames": ident in sys._current_frames()}
+main = observe()
+seen = []
+worker = threading.Thread(target=lambda: seen.append(observe()))
+worker.start()
+worker.join()
+report(main=main, worker=seen[0], worker_ident=worker.ident,
+       main_ident=threading.main_thread().ident)
+""")
+        self.assertEqual(result["main_ident"], result["main"]["ident"])
+        self.assertEqual(result["worker_ident"], result["worker"]["ident"])
+        for name in ("main", "worker"):
+            with self.subTest(name):
+                seen = result[name]
+                self.assertNotEqual(seen["ident"], seen["raw"])
+                self.assertTrue(seen["in_frames"])
+                self.assertIn(f"thread 0x{seen['ident']:016x}", seen["dump"])
+                self.assertNotIn(f"{seen['raw']:x}", seen["dump"])
+                # Linux makes a thread's CPU clock from its kernel id
+                # (MAKE_THREAD_CPUCLOCK): the right pthread_t was found.
+                self.assertEqual(seen["clock"], ~seen["native"] << 3 | 6)
+
     def test_reprs(self):
         result = self.run_scenario("""
 import array
@@ -1114,6 +1155,8 @@ def run(expr):
          "time.clock_settime", "OS state"),
         ("time.clock_settime_ns(time.CLOCK_MONOTONIC, 0)",
          "time.clock_settime_ns", "OS state"),
+        ("time.pthread_getcpuclockid(threading.get_ident())",
+         "time.pthread_getcpuclockid", "native code"),
         ("_locale.setlocale(_locale.LC_ALL, 'C')", "locale.setlocale",
          "OS state"),
         # files behind other modules

@@ -44,6 +44,11 @@ FIX_TESTS = test_dict test_gc test_pyexpat test_bz2 test_lzma test_zlib \
 # machines that have /dev/vsock but no vsock transport, as here; it has
 # nothing to do with our patches, which only act once locked.
 TESTOPTS ?= -i '*VSOCK*'
+# As CPython's own CI does (--fast-ci), a test that fails runs once more,
+# alone and verbose, at the end of the output, where a truncated log still
+# shows it; regrtest reports it ("FAILURE then SUCCESS", "re-run tests")
+# and .ci/run repeats that report last.
+RERUN ?= --rerun
 # The tests run the interpreter itself, not the ./python link: a few tests
 # of test_subprocess start sys.executable under another argv[0], and the
 # link then hides where the standard library is.
@@ -68,7 +73,7 @@ demo: build
 	./python Tools/lockdown/demo.py
 
 test: build
-	$(PY) -m test -j$(JOBS) $(TESTOPTS) test_lockdown $(UPSTREAM_TESTS)
+	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown $(UPSTREAM_TESTS)
 
 test-lockdown: build
 	$(PY) -m test test_lockdown

@@ -815,6 +815,25 @@ fail()
             self.assertIn('File "<hidden>"', err)
             self.assertNotIn(tmp, err)
 
+    def test_crash_dump_names_no_file(self):
+        # faulthandler, enabled by the host before locking, writes its dump
+        # from a signal handler: the C code must hide the paths itself.
+        with os_helper.temp_dir() as tmp:
+            script = script_helper.make_script(tmp, "guest", """
+import faulthandler, lockdownlib
+faulthandler.enable()
+lockdownlib.lockdown()
+def crash():
+    faulthandler._sigsegv()
+crash()
+""")
+            res = script_helper.assert_python_failure(script)
+            err = res.err.decode()
+            self.assertIn("Segmentation fault", err)
+            self.assertIn('File "<hidden>", line 6 in crash', err)
+            self.assertNotIn(tmp, err)
+            self.assertNotIn(".py", err)
+
 
 class FuzzTests(unittest.TestCase):
     """The fuzz harness works, and the corpus of past failures stays fixed."""

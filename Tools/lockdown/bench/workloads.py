@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import threading
 
 
 def prepare_nbody():
@@ -287,6 +288,21 @@ def prepare_repr_id():
     return run
 
 
+def prepare_thread_ident():
+    # What asks for the thread's identifier on every call: an RLock's
+    # owner check, threading.current_thread() and get_ident() itself.  The
+    # fork's identifiers are permuted (computed once per thread).
+    lock = threading.RLock()
+    current, get_ident = threading.current_thread, threading.get_ident
+
+    def run():
+        for _ in range(5000):
+            with lock:
+                current()
+                get_ident()
+    return run
+
+
 def prepare_guarded_call():
     # An allowed call into a function that carries a lockdown guard: the
     # guard's cost when not locked (locked runs refuse it: not measured).
@@ -314,6 +330,7 @@ LOOPS = {
     "unpacking": 40,
     "identity_dicts": 100,
     "repr_id": 50,
+    "thread_ident": 120,
     "guarded_call": 40,
 }
 

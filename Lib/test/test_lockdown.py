@@ -891,7 +891,8 @@ class FuzzTests(unittest.TestCase):
 
     def test_fuzz_all_names_every_fuzz_test(self):
         res = script_helper.assert_python_ok(
-            "-m", "test.fuzz_all", "--iterations", "50", "--no-record")
+            "-m", "test.fuzz_all", "--iterations", "50", "--seed-sequence",
+            "1", "--no-record")
         out = res.out.decode()
         for name in ("fuzz_abc", "fuzz_builtins", "fuzz_compile",
                      "fuzz_threads", "fuzz_lockdownlib"):

@@ -41,9 +41,19 @@ CALLGRIND_DIVISOR = 5
 REPEAT = 5
 STARTUP_RUNS = 20
 PAGE = 4096
+# glibc's malloc hands memory back to the OS when the free top of its heap
+# passes trim_threshold, and moves that threshold and mmap_threshold as
+# large blocks come and go.  Whether a loop that grows and clears a 128 KiB
+# set table page-faults on every pass then depends on the few kilobytes
+# start-up left on the heap: identity_dicts took 1,350 minor faults and 20%
+# longer in one interpreter, none in the other, by the size of the
+# environment alone.  Thresholds fixed alike for all three interpreters
+# take that lottery out of the comparison.
+GLIBC_TUNABLES = ("glibc.malloc.trim_threshold=67108864:"
+                  "glibc.malloc.mmap_threshold=4194304")
 # Fixed hash seed and a clean environment, so that runs are comparable.
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0",
-       "LC_ALL": "C.UTF-8"}
+       "LC_ALL": "C.UTF-8", "GLIBC_TUNABLES": GLIBC_TUNABLES}
 
 
 class BenchError(Exception):
@@ -73,10 +83,10 @@ def run_process(argv, callgrind, pad=0):
 def measure(python, config, workload, callgrind, pad=0):
     """One measurement: seconds (or instructions), and lockdown() ns.
 
-    PAD bytes of environment move the process's stack: where it lies
-    against the heap changes a timed loop by as much as 30% (4 KiB
-    aliasing), whichever interpreter runs, so each repetition draws its
-    own PAD and the median ratio averages the layouts out."""
+    PAD bytes of environment move the process's stack and what start-up
+    leaves on the heap; layout alone moves a timed loop by several percent,
+    whichever interpreter runs, so each repetition draws its own PAD and
+    the median ratio averages the layouts out."""
     locked = config == "locked"
     if workload == STARTUP:
         code = "import lockdownlib; lockdownlib.lockdown()" if locked else "pass"

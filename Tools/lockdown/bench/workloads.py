@@ -10,6 +10,7 @@ import copy
 import json
 import math
 import os
+import random
 import re
 import threading
 
@@ -259,8 +260,10 @@ class _Node:
     """Hashed by identity: the default hash of object."""
 
 
-def prepare_identity_dicts():
+def prepare_identity_dicts(shuffled=False):
     nodes = [_Node() for _ in range(2000)]
+    if shuffled:
+        random.Random(2000).shuffle(nodes)
 
     def run():
         seen = set()
@@ -274,6 +277,14 @@ def prepare_identity_dicts():
             index.clear()
         return hits
     return run
+
+
+def prepare_identity_shuffled():
+    # identity_dicts, with the nodes in another order than the one they
+    # were allocated in: stock's identity hash is the rotated address, so
+    # objects allocated in a row fill a table's slots in a row, which the
+    # caches like; the fork's keyed mix scatters them in either order.
+    return prepare_identity_dicts(shuffled=True)
 
 
 def prepare_repr_id():
@@ -329,6 +340,7 @@ LOOPS = {
     "generators": 40,
     "unpacking": 40,
     "identity_dicts": 100,
+    "identity_shuffled": 100,
     "repr_id": 50,
     "thread_ident": 120,
     "guarded_call": 40,

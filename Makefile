@@ -29,7 +29,7 @@ UPSTREAM_TESTS = test_os test_posix test_io test_fileio test_import \
 	test__locale test_readline test_dbm test_dbm_gnu test_dbm_ndbm \
 	test_mmap test_faulthandler test_atexit test_tracemalloc test_pty \
 	test_resource test_fcntl test_syslog test_ast test_compile test_thread \
-	test_threadsignals \
+	test_threadsignals test_logging test__interpchannels test__interpreters \
 	$(FIX_TESTS)
 # Upstream tests of what the upstream fixes (upstream-fixes.txt) touch; the
 # memory-safety fixes bring their regression tests into test_dict,

@@ -210,6 +210,98 @@ _PyLockdown_MaskAddress(const void *ptr)
                          Py_ARRAY_LENGTH(interp->lockdown.address_keys));
 }
 
+uint64_t
+_PyLockdown_MaskNativeThreadId(PyInterpreterState *interp,
+                               unsigned long native_id)
+{
+    return _Py_Permute48(native_id, interp->lockdown.native_id_keys,
+                         Py_ARRAY_LENGTH(interp->lockdown.native_id_keys));
+}
+
+/* The ids threading recorded before lockdown (Thread._native_id of the
+   threads in threading._active and threading._limbo; the main thread's is
+   the process id) are permuted as _thread.get_native_id() now permutes
+   them.  The instance dicts are changed directly, and only int values
+   are replaced by ints, so no Python code runs. */
+static int
+hide_recorded_native_ids(PyInterpreterState *interp)
+{
+    PyObject *modules = PySys_GetObject("modules");
+    if (modules == NULL || !PyDict_Check(modules)) {
+        return 0;
+    }
+    PyObject *threading;
+    int found = PyDict_GetItemStringRef(modules, "threading", &threading);
+    if (found <= 0) {
+        return found;           /* -1: error; 0: threading not imported */
+    }
+    int res = -1;
+    PyObject *key = PyUnicode_InternFromString("_native_id");
+    if (key == NULL) {
+        goto done;
+    }
+    if (!PyModule_Check(threading)) {
+        res = 0;
+        goto done;
+    }
+    PyObject *globals = PyModule_GetDict(threading);
+    static const char * const registries[] = {"_active", "_limbo"};
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(registries); i++) {
+        PyObject *registry;
+        if (PyDict_GetItemStringRef(globals, registries[i], &registry) < 0) {
+            goto done;
+        }
+        if (registry == NULL || !PyDict_Check(registry)) {
+            Py_XDECREF(registry);
+            continue;
+        }
+        PyObject *threads = PyDict_Values(registry);
+        Py_DECREF(registry);
+        if (threads == NULL) {
+            goto done;
+        }
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(threads); j++) {
+            PyObject *thread = PyList_GET_ITEM(threads, j);
+            PyObject *dict = PyObject_GenericGetDict(thread, NULL);
+            if (dict == NULL) {
+                PyErr_Clear();          /* a subclass with __slots__ */
+                continue;
+            }
+            PyObject *value;
+            int status = PyDict_GetItemRef(dict, key, &value);
+            if (status > 0 && PyLong_CheckExact(value)) {
+                unsigned long native_id = PyLong_AsUnsignedLong(value);
+                if (native_id == (unsigned long)-1 && PyErr_Occurred()) {
+                    PyErr_Clear();      /* not a thread id: leave it */
+                }
+                else {
+                    PyObject *masked = PyLong_FromUnsignedLongLong(
+                        _PyLockdown_MaskNativeThreadId(interp, native_id));
+                    if (masked == NULL
+                        || PyDict_SetItem(dict, key, masked) < 0)
+                    {
+                        status = -1;
+                    }
+                    Py_XDECREF(masked);
+                }
+            }
+            Py_XDECREF(value);
+            Py_DECREF(dict);
+            if (status < 0) {
+                Py_DECREF(threads);
+                goto done;
+            }
+        }
+        Py_DECREF(threads);
+    }
+    res = 0;
+
+done:
+    Py_XDECREF(key);
+    Py_DECREF(threading);
+    return res;
+}
+
 /* Hiding file-system paths.  Once locked, code must not learn where the
    interpreter, its modules or its host's files are.  The file names of
    code objects are hidden where they are read (_PyLockdown_CodeFilename());
@@ -840,7 +932,9 @@ _PyLockdown_Enable(PyInterpreterState *interp)
         return 0;
     }
     if (_PyOS_URandom(interp->lockdown.address_keys,
-                      sizeof(interp->lockdown.address_keys)) < 0)
+                      sizeof(interp->lockdown.address_keys)) < 0
+        || _PyOS_URandom(interp->lockdown.native_id_keys,
+                         sizeof(interp->lockdown.native_id_keys)) < 0)
     {
         return -1;
     }
@@ -861,6 +955,9 @@ _PyLockdown_Enable(PyInterpreterState *interp)
        before the paths are all gone.  If this fails, the interpreter stays
        locked: lockdown fails closed. */
     int res = hide_paths(interp);
+    if (res == 0) {
+        res = hide_recorded_native_ids(interp);
+    }
     _PyEval_StartTheWorld(interp);
     return res;
 }

@@ -125,6 +125,13 @@ _Py_Unpermute48(uint64_t value, const uint32_t *keys, size_t nkeys)
    itself, from which the address cannot be read back. */
 PyAPI_FUNC(uint64_t) _PyLockdown_MaskAddress(const void *ptr);
 
+/* What _thread.get_native_id() gives once INTERP is locked: a keyed
+   permutation of the kernel's thread id, since the main thread's is the
+   process id.  lockdown() permutes the ids threading recorded before. */
+PyAPI_FUNC(uint64_t) _PyLockdown_MaskNativeThreadId(
+    PyInterpreterState *interp,
+    unsigned long native_id);
+
 /* What locked code sees instead of a file-system path. */
 #define _Py_LOCKDOWN_HIDDEN_PATH "<hidden>"
 

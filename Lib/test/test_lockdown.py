@@ -198,6 +198,27 @@ class LockdownlibTests(LockdownTestCase):
             with open(path) as f:
                 self.assertEqual(f.read(), "kept")
 
+    def test_logging_keeps_working(self):
+        # A log record asks for the process id, which a locked interpreter
+        # may not learn: the record goes without it.
+        result = self.run_scenario('''
+            import logging
+            records = []
+            class Keep(logging.Handler):
+                def emit(self, record):
+                    records.append(record)
+            logging.getLogger().addHandler(Keep())
+            logging.warning("before")
+            lockdownlib.lockdown()
+            logged = attempt(lambda: logging.warning("after"))
+            report(logged=logged, messages=[r.getMessage() for r in records],
+                   process=[r.process for r in records])
+        ''')
+        self.assertEqual(result["logged"], {"refused": False, "error": None})
+        self.assertEqual(result["messages"], ["before", "after"])
+        self.assertIsInstance(result["process"][0], int)
+        self.assertIsNone(result["process"][1])
+
     def test_threads_see_lockdown_at_once(self):
         # Threads keep opening files while the main thread locks: once
         # lockdown() has returned, no call started after it may succeed.
@@ -614,6 +635,30 @@ report(main=main, worker=seen[0], worker_ident=worker.ident,
                 # Linux makes a thread's CPU clock from its kernel id
                 # (MAKE_THREAD_CPUCLOCK): the right pthread_t was found.
                 self.assertEqual(seen["clock"], ~seen["native"] << 3 | 6)
+
+    def test_native_thread_ids_hide_the_pid(self):
+        # The kernel's id of the main thread is the process id: once
+        # locked, get_native_id() and the ids threading recorded are
+        # permuted, and agree with each other.
+        result = self.run_scenario("""
+import threading
+pid = os.getpid()
+before = threading.get_native_id()
+main = threading.main_thread()
+lockdownlib.lockdown()
+after = threading.get_native_id()
+seen = []
+worker = threading.Thread(target=lambda: seen.append(threading.get_native_id()))
+worker.start()
+worker.join()
+report(pid=pid, before=before, after=after, recorded=main.native_id,
+       worker=seen[0], worker_recorded=worker.native_id)
+""")
+        self.assertEqual(result["before"], result["pid"])
+        self.assertNotEqual(result["after"], result["pid"])
+        self.assertEqual(result["recorded"], result["after"])
+        self.assertEqual(result["worker_recorded"], result["worker"])
+        self.assertNotEqual(result["worker"], result["after"])
 
     def test_reprs(self):
         result = self.run_scenario("""

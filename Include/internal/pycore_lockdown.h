@@ -87,37 +87,48 @@ _Py_Permute48Round(uint32_t half, uint32_t key)
     return (uint32_t)(product >> (64 - _Py_PERMUTE48_HALF_BITS));
 }
 
+static inline void
+_Py_Permute48Split(uint64_t value, uint32_t *left, uint32_t *right)
+{
+    *left = (uint32_t)(value >> _Py_PERMUTE48_HALF_BITS)
+            & _Py_PERMUTE48_HALF_MASK;
+    *right = (uint32_t)value & _Py_PERMUTE48_HALF_MASK;
+}
+
+/* VALUE's bits above the low 48, then LEFT and RIGHT. */
+static inline uint64_t
+_Py_Permute48Join(uint64_t value, uint32_t left, uint32_t right)
+{
+    return ((value >> (2 * _Py_PERMUTE48_HALF_BITS)
+             << (2 * _Py_PERMUTE48_HALF_BITS))
+            | ((uint64_t)left << _Py_PERMUTE48_HALF_BITS) | right);
+}
+
 static inline uint64_t
 _Py_Permute48(uint64_t value, const uint32_t *keys, size_t nkeys)
 {
-    uint64_t high = value >> (2 * _Py_PERMUTE48_HALF_BITS);
-    uint32_t left = (uint32_t)(value >> _Py_PERMUTE48_HALF_BITS)
-                    & _Py_PERMUTE48_HALF_MASK;
-    uint32_t right = (uint32_t)value & _Py_PERMUTE48_HALF_MASK;
+    uint32_t left, right;
+    _Py_Permute48Split(value, &left, &right);
     for (size_t i = 0; i < nkeys; i++) {
         uint32_t next = left ^ _Py_Permute48Round(right, keys[i]);
         left = right;
         right = next;
     }
-    return ((high << (2 * _Py_PERMUTE48_HALF_BITS))
-            | ((uint64_t)left << _Py_PERMUTE48_HALF_BITS) | right);
+    return _Py_Permute48Join(value, left, right);
 }
 
 /* The inverse of _Py_Permute48() with the same keys. */
 static inline uint64_t
 _Py_Unpermute48(uint64_t value, const uint32_t *keys, size_t nkeys)
 {
-    uint64_t high = value >> (2 * _Py_PERMUTE48_HALF_BITS);
-    uint32_t left = (uint32_t)(value >> _Py_PERMUTE48_HALF_BITS)
-                    & _Py_PERMUTE48_HALF_MASK;
-    uint32_t right = (uint32_t)value & _Py_PERMUTE48_HALF_MASK;
+    uint32_t left, right;
+    _Py_Permute48Split(value, &left, &right);
     for (size_t i = nkeys; i > 0; i--) {
         uint32_t previous = right ^ _Py_Permute48Round(left, keys[i - 1]);
         right = left;
         left = previous;
     }
-    return ((high << (2 * _Py_PERMUTE48_HALF_BITS))
-            | ((uint64_t)left << _Py_PERMUTE48_HALF_BITS) | right);
+    return _Py_Permute48Join(value, left, right);
 }
 
 /* What id() and "%p" show for PTR once the current interpreter is locked:

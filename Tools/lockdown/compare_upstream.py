@@ -26,8 +26,12 @@ def run_suite(python, jobs, xml_path, extra, exclude=()):
     argv += extra if extra else ["-x", *OURS, *exclude]
     print(f"compare: running {' '.join(argv)}", flush=True)
     start = time.monotonic()
+    # Both suites in one environment, whatever the caller's shell sets:
+    # PYTHONUNBUFFERED, say, fails test_cmd_line's buffering test, and
+    # stock's results may be reused from a run made in another shell.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
+                          text=True, env=env)
     elapsed = time.monotonic() - start
     with open(xml_path + ".out", "w", encoding="utf-8") as f:
         f.write(proc.stdout)

@@ -626,6 +626,15 @@ def report(outcome, out=sys.stdout):
               flush=True)
 
 
+def default_memory_limit():
+    """4096 MiB, or none for an AddressSanitizer build: ASan reserves
+    terabytes of address space at start-up, and a limit on it would stop
+    every run before its first call."""
+    import sysconfig
+    config = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    return 0 if "--with-address-sanitizer" in config else 4096
+
+
 def parse_args(argv=None, prog=None, run_calls=20000):
     parser = argparse.ArgumentParser(prog=prog, description=(
         "Fuzz under lockdown.  Without --seconds or --iterations it runs "
@@ -641,8 +650,9 @@ def parse_args(argv=None, prog=None, run_calls=20000):
                         help=f"calls in one child run (default: {run_calls})")
     parser.add_argument("--hang-timeout", type=float, default=10,
                         help="seconds without progress before a run is a hang")
-    parser.add_argument("--memory", type=int, default=4096,
-                        help="address-space limit of a run, in MiB (0: none)")
+    parser.add_argument("--memory", type=int, default=default_memory_limit(),
+                        help="address-space limit of a run, in MiB (0: none; "
+                             "the default under AddressSanitizer)")
     parser.add_argument("--unlocked", action="store_true",
                         help="fuzz without locking (to compare)")
     parser.add_argument("--oracle", action="store_true",
@@ -717,8 +727,16 @@ def fuzz_modules(modules, args, out=sys.stdout):
             report(outcome, out)
             if outcome.failed():
                 failures.append(outcome)
-                if not args.no_record and not replay:
+                if not args.no_record and not replay and outcome.calls:
                     print(f"  recorded in {record(outcome)}", file=out)
+            if outcome.status != "ok" and not outcome.calls:
+                # It failed before its first call, as every run would:
+                # going on would loop without end under --iterations.
+                print(f"{outcome.name}: the run made no call; stopping",
+                      file=out, flush=True)
+                if not outcome.failed():
+                    failures.append(outcome)
+                return failures, total_calls
         if replay:
             return failures, total_calls
 

@@ -9,6 +9,7 @@ that every test fails if its guard is removed.
 import json
 import os
 import re
+import subprocess
 import sys
 import textwrap
 import unittest
@@ -967,6 +968,30 @@ if __name__ == "__main__":
             self.assertEqual(res.rc, 1, res.err.decode())
             self.assertIn("ESCAPE", res.out.decode())
             self.assertIn("import ('evil'", res.out.decode())
+
+    def test_run_that_cannot_start_stops(self):
+        # A run that fails before its first call makes no progress towards
+        # --iterations: the harness must stop, not start runs without end.
+        with os_helper.temp_dir() as tmp:
+            pkg = os.path.join(tmp, "fuzzpkg")
+            os.mkdir(pkg)
+            script_helper.make_script(pkg, "__init__", "")
+            script_helper.make_script(pkg, "fuzz_broken", """
+from test import fuzzhelper
+def targets(rng):
+    raise SystemExit(3)
+if __name__ == "__main__":
+    fuzzhelper.main(targets)
+""")
+            proc = subprocess.run(
+                [sys.executable, "-m", "fuzzpkg.fuzz_broken", "--iterations",
+                 "5", "--no-record"],
+                capture_output=True, text=True, timeout=120,
+                env=dict(os.environ, PYTHONPATH=tmp))
+            self.assertEqual(proc.returncode, 1, proc.stderr)
+            self.assertIn("CRASH after 0 calls", proc.stdout)
+            self.assertIn("the run made no call; stopping", proc.stdout)
+            self.assertEqual(proc.stdout.count("CRASH"), 1)
 
     def test_crash_is_caught(self):
         with os_helper.temp_dir() as tmp:

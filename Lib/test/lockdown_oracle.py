@@ -47,8 +47,9 @@ def child(args):
         import ctypes
         libc_open = ctypes.CDLL(None).open
     import resource
-    limit = 4 * 2**30                   # hostile arguments may be endless
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit = fuzzhelper.default_memory_limit() * 2**20  # 0 under ASan
+    if limit:                           # hostile arguments may be endless
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     lockdownlib.lockdown()
     fuzzhelper.install_oracle(oracle, progress)
     if libc_open is not None:

@@ -944,14 +944,25 @@ class FuzzTests(unittest.TestCase):
                      "fuzz_threads", "fuzz_lockdownlib"):
             self.assertIn(name, out)
 
+    def run_fuzz_test(self, name, source, *, timeout=120):
+        """Write SOURCE as the fuzz test fuzzpkg.NAME and run it for five
+        calls; return the completed process."""
+        tmp = self.enterContext(os_helper.temp_dir())
+        pkg = os.path.join(tmp, "fuzzpkg")
+        os.mkdir(pkg)
+        script_helper.make_script(pkg, "__init__", "")
+        script_helper.make_script(pkg, name, source)
+        # A timeout, so that a harness that never stops fails the test.
+        return subprocess.run(
+            [sys.executable, "-m", f"fuzzpkg.{name}", "--iterations", "5",
+             "--no-record"],
+            capture_output=True, text=True, timeout=timeout,
+            env=dict(os.environ, PYTHONPATH=tmp))
+
     def test_escape_is_caught(self):
         # A fuzz test whose target does something forbidden must fail: the
         # harness must not take an escape for a pass.
-        with os_helper.temp_dir() as tmp:
-            pkg = os.path.join(tmp, "fuzzpkg")
-            os.mkdir(pkg)
-            script_helper.make_script(pkg, "__init__", "")
-            script_helper.make_script(pkg, "fuzz_escape", """
+        proc = self.run_fuzz_test("fuzz_escape", """
 import sys
 from test import fuzzhelper
 def escape(*args):
@@ -962,43 +973,27 @@ def targets(rng):
 if __name__ == "__main__":
     fuzzhelper.main(targets)
 """)
-            res = script_helper.run_python_until_end(
-                "-m", "fuzzpkg.fuzz_escape", "--iterations", "5",
-                "--no-record", __isolated=False, PYTHONPATH=tmp)[0]
-            self.assertEqual(res.rc, 1, res.err.decode())
-            self.assertIn("ESCAPE", res.out.decode())
-            self.assertIn("import ('evil'", res.out.decode())
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("ESCAPE", proc.stdout)
+        self.assertIn("import ('evil'", proc.stdout)
 
     def test_run_that_cannot_start_stops(self):
         # A run that fails before its first call makes no progress towards
         # --iterations: the harness must stop, not start runs without end.
-        with os_helper.temp_dir() as tmp:
-            pkg = os.path.join(tmp, "fuzzpkg")
-            os.mkdir(pkg)
-            script_helper.make_script(pkg, "__init__", "")
-            script_helper.make_script(pkg, "fuzz_broken", """
+        proc = self.run_fuzz_test("fuzz_broken", """
 from test import fuzzhelper
 def targets(rng):
     raise SystemExit(3)
 if __name__ == "__main__":
     fuzzhelper.main(targets)
 """)
-            proc = subprocess.run(
-                [sys.executable, "-m", "fuzzpkg.fuzz_broken", "--iterations",
-                 "5", "--no-record"],
-                capture_output=True, text=True, timeout=120,
-                env=dict(os.environ, PYTHONPATH=tmp))
-            self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertIn("CRASH after 0 calls", proc.stdout)
-            self.assertIn("the run made no call; stopping", proc.stdout)
-            self.assertEqual(proc.stdout.count("CRASH"), 1)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("CRASH after 0 calls", proc.stdout)
+        self.assertIn("the run made no call; stopping", proc.stdout)
+        self.assertEqual(proc.stdout.count("CRASH"), 1)
 
     def test_crash_is_caught(self):
-        with os_helper.temp_dir() as tmp:
-            pkg = os.path.join(tmp, "fuzzpkg")
-            os.mkdir(pkg)
-            script_helper.make_script(pkg, "__init__", "")
-            script_helper.make_script(pkg, "fuzz_crash", """
+        proc = self.run_fuzz_test("fuzz_crash", """
 import faulthandler
 from test import fuzzhelper
 def crash(*args):
@@ -1008,14 +1003,11 @@ def targets(rng):
 if __name__ == "__main__":
     fuzzhelper.main(targets)
 """)
-            res = script_helper.run_python_until_end(
-                "-m", "fuzzpkg.fuzz_crash", "--iterations", "5",
-                "--no-record", __isolated=False, PYTHONPATH=tmp)[0]
-            self.assertEqual(res.rc, 1, res.err.decode())
-            self.assertIn("CRASH", res.out.decode())
-            # "killed by SIGSEGV"; under AddressSanitizer, its "SEGV" report.
-            self.assertIn("SEGV", res.out.decode())
-            self.assertIn("crash(", res.out.decode())
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("CRASH", proc.stdout)
+        # "killed by SIGSEGV"; under AddressSanitizer, its "SEGV" report.
+        self.assertIn("SEGV", proc.stdout)
+        self.assertIn("crash(", proc.stdout)
 
 
 class AuditLayerTests(LockdownTestCase):

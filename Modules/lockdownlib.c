@@ -62,7 +62,9 @@ static PyMethodDef lockdownlib_methods[] = {
 static PyObject *
 make_upstream_fixes(void)
 {
-    Py_ssize_t n = (Py_ssize_t)Py_ARRAY_LENGTH(lockdown_upstream_fixes);
+    /* The table ends with NULL, so that it is valid C when no fix is
+       pinned. */
+    Py_ssize_t n = (Py_ssize_t)Py_ARRAY_LENGTH(lockdown_upstream_fixes) - 1;
     PyObject *fixes = PyTuple_New(n);
     if (fixes == NULL) {
         return NULL;

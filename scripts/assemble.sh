@@ -49,6 +49,7 @@ MSG
         while read -r f; do
             [ -n "$f" ] && printf '    "%s",\n' "$(basename "$f" | sed 's/\.\(patch\|diff\)$//')"
         done <<< "$fixes"
+        echo "    NULL"
         echo "};"
     } > "$header"
     git -C "$SRC" add -f "$header"

@@ -16,7 +16,7 @@ PINS="$ROOT/upstream-fixes.txt"
 PATCHDIR="$BUILD/debian/patches"
 
 # Pinned fixes: "file sha256 class description", in order.
-pins() { grep -v -e '^#' -e '^skip ' -e '^[[:space:]]*$' "$PINS"; }
+pins() { grep -v -e "^#" -e "^skip " -e "^[[:space:]]*$" "$PINS" || true; }
 skipped() { sed -n 's/^skip \([^ ]*\) .*/\1/p' "$PINS"; }
 
 debian_tarball() {

@@ -73,7 +73,7 @@ demo: build
 	./python Tools/lockdown/demo.py
 
 test: build
-	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown $(UPSTREAM_TESTS)
+	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown test_lockdown_kernel $(UPSTREAM_TESTS)
 
 test-lockdown: build
 	$(PY) -m test test_lockdown
@@ -118,7 +118,7 @@ fuzz: build
 
 # The same on an AddressSanitizer and UndefinedBehaviorSanitizer build of the
 # fork, in its own folder (build/asan).
-ASAN_FLAGS = --with-system-expat --with-address-sanitizer --with-undefined-behavior-sanitizer
+ASAN_FLAGS = --with-address-sanitizer --with-undefined-behavior-sanitizer
 # A huge allocation asked for by a fuzzed argument must fail with
 # MemoryError, as it does without ASan, not end the run as a crash.
 ASAN_RUN_OPTIONS = detect_leaks=0:allocator_may_return_null=1:max_allocation_size_mb=4096

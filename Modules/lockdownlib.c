@@ -22,22 +22,68 @@ module lockdownlib
 /*[clinic input]
 lockdownlib.lockdown
 
+    *
+    kernel: bool = True
+
 Lock this interpreter down, for good.
 
 From now on, operations that reach outside the interpreter (the file
 system, processes, the network, the state of the OS, import from disk,
 other interpreters) raise LockdownError.  There is no way back.
 Calling it again does nothing.
+
+With kernel true (the default), locking the main interpreter on Linux
+also asks the kernel to refuse the same, for every thread of the
+process: a seccomp filter, a Landlock ruleset and a sealed flag page,
+so that a memory-corruption bug cannot undo lockdown.  kernel_layer()
+says what was installed; if the kernel refused, the interpreter is
+locked all the same and a RuntimeWarning says why.  kernel=False is for
+hosts whose other threads or unlocked interpreters still need the OS.
 [clinic start generated code]*/
 
 static PyObject *
-lockdownlib_lockdown_impl(PyObject *module)
-/*[clinic end generated code: output=2c351324d0358fcc input=3ea66869699d89bb]*/
+lockdownlib_lockdown_impl(PyObject *module, int kernel)
+/*[clinic end generated code: output=e9c162c9a12c4cf9 input=31e4754e7a536d19]*/
 {
-    if (_PyLockdown_Enable(_PyInterpreterState_GET()) < 0) {
+    PyInterpreterState *interp = _PyInterpreterState_GET();
+    if (_PyLockdown_Enable(interp) < 0) {
+        return NULL;
+    }
+    if (!kernel) {
+        Py_RETURN_NONE;
+    }
+    if (_Py_IsMainInterpreter(interp)
+        && _PyLockdown_InstallKernelLayer(1))
+    {
+        Py_RETURN_NONE;
+    }
+    char layer[200];
+    _PyLockdown_DescribeKernelLayer(interp, layer, sizeof(layer));
+    if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                         "locked without the kernel layer (%s)", layer) < 0)
+    {
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+/*[clinic input]
+lockdownlib.kernel_layer
+
+Say what the kernel refuses on lockdown's behalf.
+
+Such as 'seccomp+landlock(7)' (a seccomp filter and a Landlock ruleset
+of that ABI), 'seccomp', or 'none: ' and the reason.
+[clinic start generated code]*/
+
+static PyObject *
+lockdownlib_kernel_layer_impl(PyObject *module)
+/*[clinic end generated code: output=be337acc17df10d8 input=fc7965bb52112170]*/
+{
+    char layer[200];
+    _PyLockdown_DescribeKernelLayer(_PyInterpreterState_GET(), layer,
+                                    sizeof(layer));
+    return PyUnicode_FromString(layer);
 }
 
 /*[clinic input]
@@ -56,6 +102,7 @@ lockdownlib_is_locked_impl(PyObject *module)
 static PyMethodDef lockdownlib_methods[] = {
     LOCKDOWNLIB_LOCKDOWN_METHODDEF
     LOCKDOWNLIB_IS_LOCKED_METHODDEF
+    LOCKDOWNLIB_KERNEL_LAYER_METHODDEF
     {NULL, NULL}
 };
 

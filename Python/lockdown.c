@@ -8,6 +8,7 @@
 #include "pycore_lockdown_safe.h"   // _Py_lockdown_safe_modules
 #include "pycore_pylifecycle.h"   // _PyOS_URandom()
 #include "pycore_pystate.h"       // _PyEval_StopTheWorld()
+#include "pycore_unicodeobject.h" // _PyUnicode_InternImmortal()
 
 #define LOCKDOWN_MESSAGE "lockdown is enabled"
 
@@ -870,22 +871,29 @@ int
 _PyLockdown_CheckAuditEvent(PyInterpreterState *interp, const char *event)
 {
 #ifndef Py_GIL_DISABLED
-    /* Events are raised with string literals, so a small cache keyed by the
-       pointer spares the search for the frequent ones (builtins.id,
-       object.__setattr__, exec, ...).  It belongs to the interpreter, whose
-       GIL guards it: interpreters with GILs of their own run at the same
-       time, and a cache they shared could pair one event with another's
-       verdict. */
+    /* Most events are raised with string literals, so a small cache keyed
+       by the pointer spares the search for the frequent ones (builtins.id,
+       object.__setattr__, exec, ...).  A hit is confirmed against the
+       name the verdict was found for: a name built at run time (by
+       sys.audit()) may sit where another one was.  The cache belongs to the
+       interpreter, whose GIL guards it: interpreters with GILs of their own
+       run at the same time. */
     size_t slot = ((uintptr_t)event >> 3)
                   % Py_ARRAY_LENGTH(interp->lockdown.audit_cache);
+    struct _lockdown_audit_cache_entry *entry =
+        &interp->lockdown.audit_cache[slot];
     const denied_event *found;
-    if (interp->lockdown.audit_cache[slot].event == event) {
-        found = interp->lockdown.audit_cache[slot].denied;
+    if (entry->event == event && strcmp(entry->name, event) == 0) {
+        found = entry->denied;
     }
     else {
         found = find_denied_event(event);
-        interp->lockdown.audit_cache[slot].event = event;
-        interp->lockdown.audit_cache[slot].denied = found;
+        size_t len = strlen(event);
+        if (len < sizeof(entry->name)) {
+            memcpy(entry->name, event, len + 1);
+            entry->event = event;
+            entry->denied = found;
+        }
     }
 #else
     (void)interp;
@@ -928,35 +936,57 @@ _PyLockdown_Enable(PyInterpreterState *interp)
     if (_PyLockdown_GetErrorType(interp) == NULL) {
         return -1;
     }
-    if (_PyLockdown_IsEnabledFor(interp)) {
+    if (interp->lockdown.hidden_path == NULL) {
+        /* Immortal: it outlives the interpreter's last garbage collection,
+           so that a finalizer run then still sees "<hidden>", and reading
+           it never allocates. */
+        PyObject *hidden = PyUnicode_FromString(_Py_LOCKDOWN_HIDDEN_PATH);
+        if (hidden == NULL) {
+            return -1;
+        }
+        _PyUnicode_InternImmortal(interp, &hidden);
+        interp->lockdown.hidden_path = hidden;
+    }
+    if (_Py_atomic_load_int(&interp->lockdown.complete)) {
         return 0;
     }
-    if (_PyOS_URandom(interp->lockdown.address_keys,
-                      sizeof(interp->lockdown.address_keys)) < 0
-        || _PyOS_URandom(interp->lockdown.native_id_keys,
-                         sizeof(interp->lockdown.native_id_keys)) < 0)
-    {
-        return -1;
-    }
-    if (interp->lockdown.hidden_path == NULL) {
-        interp->lockdown.hidden_path =
-            PyUnicode_InternFromString(_Py_LOCKDOWN_HIDDEN_PATH);
-        if (interp->lockdown.hidden_path == NULL) {
+    /* Drawing the keys may let go of the GIL, so they are drawn into
+       locals and installed below, once, only if no other thread locked
+       the interpreter in between: a lock that is in force must never be
+       re-keyed, or id() would change under running code. */
+    uint32_t address_keys[Py_ARRAY_LENGTH(interp->lockdown.address_keys)];
+    uint32_t native_id_keys[Py_ARRAY_LENGTH(interp->lockdown.native_id_keys)];
+    if (!_Py_atomic_load_int(&interp->lockdown.enabled)) {
+        if (_PyOS_URandom(address_keys, sizeof(address_keys)) < 0
+            || _PyOS_URandom(native_id_keys, sizeof(native_id_keys)) < 0)
+        {
             return -1;
         }
     }
     /* With the GIL no other thread runs while we hold it; on free-threaded
-       builds, stop them, so that every thread sees the flag before any of
-       them runs again. */
+       builds, stop them, so that every thread sees the flag and the keys
+       together before any of them runs again. */
     _PyEval_StopTheWorld(interp);
-    _Py_atomic_store_int_release(&interp->lockdown.enabled, 1);
+    if (!_Py_atomic_load_int_relaxed(&interp->lockdown.enabled)) {
+        memcpy(interp->lockdown.address_keys, address_keys,
+               sizeof(address_keys));
+        memcpy(interp->lockdown.native_id_keys, native_id_keys,
+               sizeof(native_id_keys));
+        _Py_atomic_store_int_release(&interp->lockdown.enabled, 1);
+    }
     /* Nothing here runs Python code or lets go of the GIL: what is
        replaced is kept alive in a list until the end, so no finalizer runs
        before the paths are all gone.  If this fails, the interpreter stays
-       locked: lockdown fails closed. */
-    int res = hide_paths(interp);
-    if (res == 0) {
-        res = hide_recorded_native_ids(interp);
+       locked (lockdown fails closed) and the next call tries again. */
+    int res = 0;
+    if (!_Py_atomic_load_int_relaxed(&interp->lockdown.complete)) {
+        res = hide_paths(interp);
+        if (res == 0) {
+            res = hide_recorded_native_ids(interp);
+        }
+        if (res == 0) {
+            _Py_atomic_store_int_release(&interp->lockdown.complete, 1);
+        }
     }
     _PyEval_StartTheWorld(interp);
     return res;
@@ -965,8 +995,9 @@ _PyLockdown_Enable(PyInterpreterState *interp)
 void
 _PyLockdown_Clear(PyInterpreterState *interp)
 {
-    /* The flag is left alone: a finalizing interpreter stays locked. */
+    /* The flag is left alone: a finalizing interpreter stays locked.  So is
+       hidden_path, which is immortal and still read by the last garbage
+       collection. */
     Py_CLEAR(interp->lockdown.error_type);
     Py_CLEAR(interp->lockdown.import_error_type);
-    Py_CLEAR(interp->lockdown.hidden_path);
 }

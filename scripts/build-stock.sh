@@ -4,7 +4,7 @@
 # comparisons with the fork.  Prints the path of the stock interpreter.
 . "$(dirname "$0")/common.sh"
 
-CONFIGURE_FLAGS=${CONFIGURE_FLAGS:---with-system-expat}
+CONFIGURE_FLAGS=${CONFIGURE_FLAGS-}
 JOBS=${JOBS:-$(nproc)}
 STOCK_SRC="$BUILD/stock-src"
 STOCK_OBJ="$BUILD/stock"

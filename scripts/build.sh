@@ -3,7 +3,7 @@
 # insist on CPython's own module check: 0 missing, 0 failed.
 . "$(dirname "$0")/common.sh"
 
-CONFIGURE_FLAGS=${CONFIGURE_FLAGS:---with-system-expat}
+CONFIGURE_FLAGS=${CONFIGURE_FLAGS-}
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$OBJ"
 if [ ! -f "$OBJ/Makefile" ] || [ "$(cat "$OBJ/.configure-flags" 2>/dev/null)" != "$CONFIGURE_FLAGS" ]; then

@@ -36,10 +36,33 @@ typedef enum {
     _Py_LOCKDOWN_IDENTITY,         /* who and where the host is */
 } _Py_LockdownKind;
 
+/* The state that must survive a memory-corruption bug, in pages of its own.
+ * When the main interpreter locks with the kernel layer (the default on
+ * Linux), lockdown() sets "locked" here, then makes these pages read-only
+ * and seals them (mseal(2)); the seccomp filter also refuses mprotect,
+ * munmap, mremap, madvise and mmap(MAP_FIXED) at or below them.  An exploit
+ * that clears interp->lockdown.enabled, a plain writable int, still finds
+ * every interpreter locked, and one that writes here dies with SIGSEGV.
+ * The union pads it to the alignment, so that nothing else shares its
+ * pages (16 KiB covers 4 KiB and 16 KiB pages). */
+#define _Py_LOCKDOWN_SEALED_SIZE 16384
+
+typedef union {
+    struct {
+        int locked;
+    } state;
+    char page[_Py_LOCKDOWN_SEALED_SIZE];
+} _PyLockdown_SealedPage;
+
+PyAPI_DATA(_PyLockdown_SealedPage) _PyLockdown_Sealed;
+
+/* A guard is two relaxed loads: the interpreter's own flag and the
+   process's sealed one. */
 static inline int
 _PyLockdown_IsEnabledFor(PyInterpreterState *interp)
 {
-    return _Py_atomic_load_int_relaxed(&interp->lockdown.enabled);
+    return _Py_atomic_load_int_relaxed(&interp->lockdown.enabled)
+           | _Py_atomic_load_int_relaxed(&_PyLockdown_Sealed.state.locked);
 }
 
 static inline int
@@ -153,10 +176,26 @@ PyAPI_FUNC(PyObject *) _PyLockdown_CodeFilename(PyObject *filename);
 
 /* Lock INTERP for good: set the flag, then hide the paths the interpreter
    keeps (sys, modules, specs, loaders, caches, the environment).  Safe to
-   call again.  Returns -1 with an exception set on failure: if that
-   happened before the flag was set nothing changed, otherwise the
-   interpreter is locked all the same. */
+   call again, from any number of threads at once.  Returns -1 with an
+   exception set on failure: if that happened before the flag was set
+   nothing changed, otherwise the interpreter is locked all the same and
+   the next call finishes the work. */
 extern int _PyLockdown_Enable(PyInterpreterState *interp);
+
+/* The kernel layer (Python/lockdown_kernel.c): refuse, in the kernel and
+   for every thread of the process, what lockdown refuses, so that a bug
+   that corrupts memory cannot undo lockdown.  Installs a Landlock ruleset
+   (this thread and the threads it starts) and a seccomp filter
+   synchronized to every thread, once per process.  With SEAL, also sets
+   and seals _PyLockdown_Sealed first.  Returns 1 if the seccomp filter is
+   in force, 0 if the kernel refused it (kernel_layer() says why); it
+   never raises.  Call it with the GIL held. */
+PyAPI_FUNC(int) _PyLockdown_InstallKernelLayer(int seal);
+
+/* What lockdownlib.kernel_layer() reports, such as "seccomp+landlock(7)"
+   or "none: <reason>", into BUF. */
+extern void _PyLockdown_DescribeKernelLayer(PyInterpreterState *interp,
+                                            char *buf, size_t size);
 
 /* lockdownlib.LockdownError of INTERP (a borrowed reference), created on
    first use. */

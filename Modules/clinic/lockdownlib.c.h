@@ -2,8 +2,14 @@
 preserve
 [clinic start generated code]*/
 
+#if defined(Py_BUILD_CORE) && !defined(Py_BUILD_CORE_MODULE)
+#  include "pycore_gc.h"          // PyGC_Head
+#  include "pycore_runtime.h"     // _Py_ID()
+#endif
+#include "pycore_modsupport.h"    // _PyArg_UnpackKeywords()
+
 PyDoc_STRVAR(lockdownlib_lockdown__doc__,
-"lockdown($module, /)\n"
+"lockdown($module, /, *, kernel=True)\n"
 "--\n"
 "\n"
 "Lock this interpreter down, for good.\n"
@@ -11,18 +17,92 @@ PyDoc_STRVAR(lockdownlib_lockdown__doc__,
 "From now on, operations that reach outside the interpreter (the file\n"
 "system, processes, the network, the state of the OS, import from disk,\n"
 "other interpreters) raise LockdownError.  There is no way back.\n"
-"Calling it again does nothing.");
+"Calling it again does nothing.\n"
+"\n"
+"With kernel true (the default), locking the main interpreter on Linux\n"
+"also asks the kernel to refuse the same, for every thread of the\n"
+"process: a seccomp filter, a Landlock ruleset and a sealed flag page,\n"
+"so that a memory-corruption bug cannot undo lockdown.  kernel_layer()\n"
+"says what was installed; if the kernel refused, the interpreter is\n"
+"locked all the same and a RuntimeWarning says why.  kernel=False is for\n"
+"hosts whose other threads or unlocked interpreters still need the OS.");
 
 #define LOCKDOWNLIB_LOCKDOWN_METHODDEF    \
-    {"lockdown", (PyCFunction)lockdownlib_lockdown, METH_NOARGS, lockdownlib_lockdown__doc__},
+    {"lockdown", _PyCFunction_CAST(lockdownlib_lockdown), METH_FASTCALL|METH_KEYWORDS, lockdownlib_lockdown__doc__},
 
 static PyObject *
-lockdownlib_lockdown_impl(PyObject *module);
+lockdownlib_lockdown_impl(PyObject *module, int kernel);
 
 static PyObject *
-lockdownlib_lockdown(PyObject *module, PyObject *Py_UNUSED(ignored))
+lockdownlib_lockdown(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    return lockdownlib_lockdown_impl(module);
+    PyObject *return_value = NULL;
+    #if defined(Py_BUILD_CORE) && !defined(Py_BUILD_CORE_MODULE)
+
+    #define NUM_KEYWORDS 1
+    static struct {
+        PyGC_Head _this_is_not_used;
+        PyObject_VAR_HEAD
+        PyObject *ob_item[NUM_KEYWORDS];
+    } _kwtuple = {
+        .ob_base = PyVarObject_HEAD_INIT(&PyTuple_Type, NUM_KEYWORDS)
+        .ob_item = { &_Py_ID(kernel), },
+    };
+    #undef NUM_KEYWORDS
+    #define KWTUPLE (&_kwtuple.ob_base.ob_base)
+
+    #else  // !Py_BUILD_CORE
+    #  define KWTUPLE NULL
+    #endif  // !Py_BUILD_CORE
+
+    static const char * const _keywords[] = {"kernel", NULL};
+    static _PyArg_Parser _parser = {
+        .keywords = _keywords,
+        .fname = "lockdown",
+        .kwtuple = KWTUPLE,
+    };
+    #undef KWTUPLE
+    PyObject *argsbuf[1];
+    Py_ssize_t noptargs = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0) - 0;
+    int kernel = 1;
+
+    args = _PyArg_UnpackKeywords(args, nargs, NULL, kwnames, &_parser, 0, 0, 0, argsbuf);
+    if (!args) {
+        goto exit;
+    }
+    if (!noptargs) {
+        goto skip_optional_kwonly;
+    }
+    kernel = PyObject_IsTrue(args[0]);
+    if (kernel < 0) {
+        goto exit;
+    }
+skip_optional_kwonly:
+    return_value = lockdownlib_lockdown_impl(module, kernel);
+
+exit:
+    return return_value;
+}
+
+PyDoc_STRVAR(lockdownlib_kernel_layer__doc__,
+"kernel_layer($module, /)\n"
+"--\n"
+"\n"
+"Say what the kernel refuses on lockdown\'s behalf.\n"
+"\n"
+"Such as \'seccomp+landlock(7)\' (a seccomp filter and a Landlock ruleset\n"
+"of that ABI), \'seccomp\', or \'none: \' and the reason.");
+
+#define LOCKDOWNLIB_KERNEL_LAYER_METHODDEF    \
+    {"kernel_layer", (PyCFunction)lockdownlib_kernel_layer, METH_NOARGS, lockdownlib_kernel_layer__doc__},
+
+static PyObject *
+lockdownlib_kernel_layer_impl(PyObject *module);
+
+static PyObject *
+lockdownlib_kernel_layer(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return lockdownlib_kernel_layer_impl(module);
 }
 
 PyDoc_STRVAR(lockdownlib_is_locked__doc__,
@@ -52,4 +132,4 @@ lockdownlib_is_locked(PyObject *module, PyObject *Py_UNUSED(ignored))
 exit:
     return return_value;
 }
-/*[clinic end generated code: output=dbf5e89f6de00425 input=a9049054013a1b77]*/
+/*[clinic end generated code: output=05baaf13ec950cf1 input=a9049054013a1b77]*/

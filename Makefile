@@ -73,7 +73,8 @@ demo: build
 	./python Tools/lockdown/demo.py
 
 test: build
-	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown test_lockdown_kernel $(UPSTREAM_TESTS)
+	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown test_lockdown_kernel \
+		test_lockdown_crashers test_lockdownrun $(UPSTREAM_TESTS)
 
 test-lockdown: build
 	$(PY) -m test test_lockdown

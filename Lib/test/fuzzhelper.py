@@ -30,10 +30,23 @@ objects whose __eq__, __hash__, __index__, __len__, __iter__ or
 __getattr__ misbehave); Walker finds the callables of a module, its
 classes and the objects they return; Fuzzer calls them with generated
 arguments.
+
+Hostile fuzzing (fuzz_bytes, fuzz_str, fuzz_list, fuzz_dict, fuzz_io,
+fuzz_itertools, fuzz_functools, fuzz_deep) goes further:
+hostile_targets() returns callables that each build one call (a fresh
+receiver, arguments) and then arm it, so that the dunder methods of its
+hostile arguments (Hostiles, HostileMixin) can clear, resize, re-initialise
+or drop the receiver and the other arguments, re-enter the call or raise
+while it runs (Saboteur), and pass objects nested up to a million deep.
+LDP_FUZZ_TRACE=1 makes the strikes print to stderr, to minimise a crash:
+run the child directly (python -m test.fuzz_X --child --progress 1 --seed
+S --iterations N, with PYTHONHASHSEED=S).  Release builds rarely crash on
+a read of freed memory: PYTHONMALLOC=debug (or the ASan build) shows more.
 """
 
 import argparse
 import importlib
+import itertools
 import json
 import os
 import random
@@ -306,6 +319,441 @@ class Values:
             pool[self.rng.randrange(limit)] = obj
 
 
+# -- Hostile arguments -------------------------------------------------------
+#
+# Values.hostile() misbehaves on its own.  CPython's memory-safety bugs come
+# from arguments that misbehave *at the objects of the call*: an __index__
+# that shrinks the array being assigned to, a __buffer__ that clears the
+# bytearray being searched or drops the last reference to the very item
+# being joined, an iterator that re-enters the iterator wrapping it.  So a
+# hostile call is built first (receiver, arguments) and then armed: the
+# dunder methods of its hostile arguments hold a Saboteur that knows the
+# receiver, the other arguments and how to repeat the call.
+
+# The things a hostile dunder method may do before it answers.
+ACTIONS = ("clear", "shrink", "grow", "reinit", "drop", "reenter", "raise",
+           "raise", "nothing")
+
+# The dunder methods a hostile object can misbehave in; __del__ strikes
+# when a "drop" (or the end of the call) frees the object.
+HOSTILE_DUNDERS = ("__index__", "__int__", "__float__", "__buffer__",
+                   "__len__", "__iter__", "__next__", "__eq__", "__lt__",
+                   "__hash__", "__format__", "__fspath__", "__del__",
+                   "__getitem__", "__call__", "__bool__", "__contains__")
+
+
+class Saboteur:
+    """What the hostile arguments of one call do to that call's objects.
+
+    VICTIMS are the receiver and the mutable arguments (cleared, resized or
+    re-initialised), HOLDERS the containers that hold hostile arguments (a
+    "drop" empties them, so that an argument loses its last reference while
+    the callee still uses it), CALL repeats the call (re-entry)."""
+
+    # Arguments for a victim's __init__ when it is re-initialised (type:
+    # function returning the arguments); a fuzz test adds its own types.
+    # Types not here are re-initialised with no arguments.
+    REINIT = {bytearray: lambda: (b"re-init",)}
+
+    def __init__(self, rng, trace=None):
+        self.rng = rng
+        self.victims = []
+        self.holders = []
+        self.call = None
+        self.budget = 0             # strikes left; 0 once disarmed
+        self.depth = 0              # re-entries under way
+        self.trace = trace          # a file descriptor, or None
+
+    def arm(self, call):
+        self.call = call
+        self.budget = self.rng.choice((1, 1, 2, 3, 8))
+
+    def disarm(self):
+        # After the call the hostile objects live on (in the pool, in
+        # results) but must not strike at unrelated calls: a crash must be
+        # the call's own, to be minimised.
+        self.budget = 0
+        self.call = None
+        self.victims.clear()
+        self.holders.clear()
+
+    def strike(self, dunder, actions):
+        """Maybe do one of ACTIONS (before DUNDER answers)."""
+        rng = self.rng
+        if self.budget <= 0 or rng.random() < 0.3:
+            return
+        self.budget -= 1
+        action = rng.choice(actions)
+        victim = rng.choice(self.victims) if self.victims else None
+        if self.trace is not None:
+            os.write(self.trace, f"strike {dunder} {action} "
+                                 f"{type(victim).__name__}\n".encode())
+        if action == "raise":
+            raise rng.choice((ValueError, TypeError, IndexError, KeyError,
+                              RuntimeError, StopIteration, MemoryError,
+                              RecursionError, BufferError))("hostile")
+        if action == "reenter":
+            if self.call is not None and self.depth < 3:
+                self.depth += 1
+                try:
+                    self.call()
+                except Exception:
+                    pass
+                finally:
+                    self.depth -= 1
+        elif action == "drop":
+            for holder in self.holders:
+                try:
+                    holder.clear()
+                except Exception:
+                    pass
+        elif victim is not None and action != "nothing":
+            self.mutate(victim, action)
+
+    def mutate(self, victim, action):
+        rng = self.rng
+        attempts = {
+            "clear": (lambda v: v.clear(), lambda v: v.__delitem__(slice(None)),
+                      lambda v: v.truncate(0), lambda v: v.release(),
+                      lambda v: v.close()),
+            "shrink": (lambda v: v.__delitem__(slice(rng.randrange(3), None)),
+                       lambda v: v.pop(), lambda v: v.popitem(),
+                       lambda v: v.truncate(rng.randrange(3))),
+            "grow": (lambda v: v.extend(b"\xff" * rng.choice((1, 100, 5000))),
+                     lambda v: v.extend([0] * rng.choice((1, 100, 5000))),
+                     lambda v: v.update({-i: i for i in range(
+                         rng.choice((8, 100, 5000)))}),
+                     lambda v: v.update(range(rng.choice((8, 100, 5000)))),
+                     lambda v: v.write(b"\xff" * rng.choice((1, 10000))),
+                     lambda v: v.write("\xff" * rng.choice((1, 10000)))),
+            "reinit": (lambda v: type(v).__init__(
+                           v, *self.REINIT.get(type(v), tuple)()),),
+        }[action]
+        for attempt in attempts:
+            try:
+                attempt(victim)
+                return
+            except Exception:
+                continue
+
+
+class HostileMixin:
+    """The dunder methods of hostile objects.  Each asks its Saboteur
+    whether to strike, then answers (normally, or oddly)."""
+
+    def _act(self, dunder, normal, odd=()):
+        actions = self._modes.get(dunder)
+        if actions is not None and self._plan is not None:
+            self._plan.strike(dunder, actions)
+            if odd and self._plan.rng.random() < 0.3:
+                return self._plan.rng.choice(odd)
+        return normal()
+
+    def __index__(self):
+        return self._act("__index__", lambda: self._number,
+                         (0, -1, 1, 2**31, 2**63, -2**63 - 1, 10**6))
+
+    def __int__(self):
+        return self._act("__int__", lambda: self._number, (0, -1, 2**64))
+
+    def __float__(self):
+        return self._act("__float__", lambda: float(self._number),
+                         (float("nan"), float("inf"), -0.0))
+
+    def __buffer__(self, flags):
+        return self._act("__buffer__", lambda: memoryview(self._data))
+
+    def __len__(self):
+        return self._act("__len__", lambda: len(self._items),
+                         (0, 1, 2**31, sys.maxsize))
+
+    def __iter__(self):
+        return self._act("__iter__", lambda: self if self._iterator
+                         else iter(self._items))
+
+    def __next__(self):
+        def normal():
+            if self._position >= len(self._items):
+                raise StopIteration
+            self._position += 1
+            return self._items[self._position - 1]
+        return self._act("__next__", normal)
+
+    def __getitem__(self, key):
+        def normal():
+            if isinstance(key, int) and 0 <= key < len(self._items):
+                return self._items[key]
+            raise IndexError(key)
+        return self._act("__getitem__", normal)
+
+    def __eq__(self, other):
+        return self._act("__eq__", lambda: self is other,
+                         (True, False, NotImplemented))
+
+    def __lt__(self, other):
+        return self._act("__lt__", lambda: self._number < 3,
+                         (True, NotImplemented))
+
+    def __hash__(self):
+        return self._act("__hash__", lambda: self._number, (0, -1, 2**63))
+
+    def __format__(self, spec):
+        return self._act("__format__", lambda: "hostile")
+
+    def __fspath__(self):
+        return self._act("__fspath__", lambda: "hostile")
+
+    def __call__(self, *args, **kwargs):
+        return self._act("__call__", lambda: args[0] if args else self._number,
+                         (None, 0, True, ()))
+
+    def __bool__(self):
+        return self._act("__bool__", lambda: self._number % 2 == 0)
+
+    def __contains__(self, item):
+        return self._act("__contains__", lambda: False)
+
+    def __del__(self):
+        # An exception here would only be printed (to a pipe that nobody
+        # drains before the run ends): swallow it.
+        try:
+            self._act("__del__", lambda: None)
+        except BaseException:
+            pass
+
+
+def _hostile_classes():
+    # Subclasses of built-in types pass the exact-type and subtype checks
+    # of C fast paths and still misbehave in their Python dunders.
+    classes = {object: type("Hostile", (HostileMixin,), {})}
+    for base in (int, str, bytes, list, dict, tuple, float):
+        classes[base] = type(f"Hostile_{base.__name__}", (HostileMixin, base),
+                             {})
+    return classes
+
+
+class Hostiles:
+    """Hostile objects and arguments for calls armed by a Saboteur.
+
+    begin() starts a call: the objects made until the next begin() strike
+    at that call.  The fuzz tests of Lib/test/fuzz_bytes.py and friends
+    use them through hostile_targets()."""
+
+    CLASSES = _hostile_classes()
+
+    def __init__(self, rng, values, deep=0.02, depths=(10, 1000, 10_000),
+                 trace=None):
+        self.rng = rng
+        self.values = values
+        self.deep_rate = deep       # share of arguments that nest deeply
+        self.depths = depths
+        self.trace = trace
+        self.plan = Saboteur(rng, trace)
+        self.victim_makers = []     # fresh mutable objects of the group
+
+    def begin(self):
+        self.plan = Saboteur(self.rng, self.trace)
+        return self.plan
+
+    def hostile(self, base=None, items=None):
+        """A hostile object (a subclass of BASE, or of a random type)."""
+        rng = self.rng
+        if base is None:
+            base = rng.choice((object, object, object, int, str, bytes, list,
+                               dict, tuple, float))
+        cls = self.CLASSES[base]
+        number = rng.choice((0, 1, 2, 3, 7, -1, 100))
+        seed = {int: number, float: 1.5, str: "hostile", bytes: b"hostile",
+                list: [1, 2], dict: {1: 2}, tuple: (1, 2)}.get(base)
+        obj = cls() if seed is None else cls(seed)
+        obj._plan = self.plan
+        obj._number = number
+        obj._data = rng.choice((b"", b"x", b"abc", bytearray(b"abcdef" * 10)))
+        obj._iterator = rng.random() < 0.5
+        obj._position = 0
+        obj._items = items if items is not None else [
+            rng.choice((0, 1, "a", b"b", 2.5, None)) for _ in range(
+                rng.choice((0, 1, 3, 10)))]
+        modes = {}
+        for dunder in HOSTILE_DUNDERS:
+            if rng.random() < 0.35:
+                modes[dunder] = tuple(rng.sample(ACTIONS, rng.randint(1, 3)))
+        obj._modes = modes
+        return obj
+
+    def holder(self, kind=None):
+        """A container of hostile and plain items, which a "drop" empties."""
+        rng = self.rng
+        items = [self.hostile() if rng.random() < 0.6
+                 else self.values.value(0) for _ in range(rng.choice(
+                     (1, 2, 3, 8)))]
+        kind = kind or rng.choice(("list", "list", "dict", "iter", "tuple"))
+        if kind == "dict":
+            holder = {}
+            for item in items:
+                try:
+                    holder[item] = self.hostile()
+                except Exception:       # unhashable, or a hostile __hash__
+                    pass
+        else:
+            holder = items
+        self.plan.holders.append(holder)
+        if kind == "iter":
+            return iter(holder)
+        if kind == "tuple":
+            # The tuple's items outlive a drop; the list's do not.
+            return tuple(holder)
+        return holder
+
+    def victim(self):
+        """A fresh mutable object of the fuzz test's group, or a list."""
+        rng = self.rng
+        make = rng.choice(self.victim_makers or [lambda h: [1, 2, 3]])
+        obj = make(self)
+        self.plan.victims.append(obj)
+        return obj
+
+    def argument(self, plain=()):
+        rng = self.rng
+        r = rng.random()
+        if r < self.deep_rate:
+            return self.deep()
+        if r < 0.45:
+            return self.hostile()
+        if r < 0.6:
+            return self.holder()
+        if r < 0.75:
+            return self.victim()
+        if plain and r < 0.85:
+            return rng.choice(plain)
+        return self.values.value(1)
+
+    def deep(self, depth=None):
+        """A deeply nested object: a chain of iterator wrappers, nested
+        containers or a long exception chain."""
+        rng = self.rng
+        depth = depth or rng.choice(self.depths)
+        kind = rng.randrange(6)
+        if self.trace is not None:
+            os.write(self.trace, f"deep {kind} {depth}\n".encode())
+        if kind == 0:
+            it = iter(range(depth)) if rng.random() < 0.5 else self.hostile()
+            wrappers = (lambda i: map(abs, i), lambda i: filter(None, i),
+                        zip, enumerate, itertools.chain, lambda i:
+                        itertools.islice(i, None),
+                        itertools.chain.from_iterable, itertools.pairwise,
+                        lambda i: map(lambda x: x, i), itertools.accumulate)
+            wrap = rng.choice(wrappers)
+            for _ in range(depth):
+                it = wrap(it)
+            return it
+        if kind == 4:
+            error = None
+            link = rng.choice(("__context__", "__cause__"))
+            for i in range(depth):
+                new = ValueError(i)
+                setattr(new, link, error)
+                error = new
+            return error
+        obj = self.hostile() if rng.random() < 0.3 else 0
+        for i in range(depth):
+            if kind == 1:
+                obj = [obj]
+            elif kind == 2:
+                obj = {i: obj}
+            elif kind == 3:
+                obj = (obj,)
+            else:
+                obj = [i, (obj, {})]
+        return obj
+
+
+# Methods hostile_targets() does not call: they replace the object's type
+# or attributes, or only look the type up.
+HOSTILE_SKIP = frozenset({
+    "__class__", "__new__", "__init_subclass__", "__subclasshook__",
+    "__getattribute__", "__setattr__", "__delattr__", "__dir__",
+    "__class_getitem__", "__reduce__", "__reduce_ex__", "__getstate__",
+    "__sizeof__", "__subclasses__"})
+
+
+def hostile_targets(rng, receivers=(), functions=(), victims=(), deep=0.02,
+                    depths=(10, 1000, 10_000), reinit=None):
+    """Callables for a Fuzzer, each of which makes a hostile call.
+
+    RECEIVERS: (name, make) pairs; make(hostiles) returns a fresh object
+    whose every method gets a target "name.method".  FUNCTIONS: callables
+    called with hostile arguments.  VICTIMS: functions make(hostiles) of
+    the group's mutable objects, passed as further arguments and cleared or
+    resized by hostile ones.  DEEP: the share of arguments that nest
+    deeply, DEPTHS how deeply (a million overflows the C stack of many
+    a C function that recurses: fuzz_deep's business).  REINIT: {type: function returning __init__ arguments} for
+    re-initialising victims (Saboteur.REINIT).
+
+    A call's positional arguments (from the Fuzzer) become plain arguments
+    that may be mixed in."""
+    trace = None
+    if os.environ.get("LDP_FUZZ_TRACE"):
+        trace = 2       # stderr: what each strike did, to minimise a crash
+    hostiles = Hostiles(rng, Values(rng, depth=1), deep=deep, depths=depths,
+                        trace=trace)
+    hostiles.victim_makers = list(victims)
+    if reinit:
+        Saboteur.REINIT.update(reinit)
+    invoke = eval("lambda f, a: f(*a)", {"__builtins__": __builtins__})
+
+    def arguments(plain):
+        return [hostiles.argument(plain)
+                for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))]
+
+    def make_call(name, func_of):
+        def call(*plain):
+            plan = hostiles.begin()
+            try:
+                func = func_of()
+            except Exception:
+                plan.disarm()
+                return None
+            args = arguments(plain)
+            plan.arm(lambda: invoke(func, args))
+            try:
+                return invoke(func, args)
+            finally:
+                plan.disarm()
+        call.__name__ = call.__qualname__ = name
+        return call
+
+    calls = []
+    for name, make in receivers:
+        # The sample only shows the methods; a hostile argument may make
+        # its construction fail, so try a few.
+        for _ in range(20):
+            try:
+                sample = make(hostiles)
+                break
+            except Exception:
+                continue
+        else:
+            continue
+        for attr in sorted(dir(sample)):
+            if attr in HOSTILE_SKIP or not callable(getattr(sample, attr,
+                                                            None)):
+                continue
+
+            def func_of(make=make, attr=attr):
+                receiver = make(hostiles)
+                hostiles.plan.victims.append(receiver)
+                return getattr(receiver, attr)
+            calls.append(make_call(f"{name}.{attr}", func_of))
+    for func in functions:
+        name = getattr(func, "__qualname__", None) or repr(func)
+        module = getattr(func, "__module__", None)
+        if module:
+            name = f"{module}.{name}"
+        calls.append(make_call(name, lambda func=func: func))
+    return calls
+
+
 class Walker:
     """Find what can be called in modules, classes and returned objects."""
 
@@ -428,7 +876,9 @@ def install_escape_watch(progress):
     """Report and stop at the first forbidden audit event after lockdown."""
     import lockdownlib
     is_locked = lockdownlib.is_locked
-    write, exit_now = os.write, os._exit
+    # Locked code cannot end the process with os._exit(): leave through
+    # SystemExit.
+    write, exit_now = os.write, sys.exit
     builtin = set(sys.builtin_module_names) & set(lockdownlib.SAFE_MODULES)
     forbidden = FORBIDDEN_EVENTS
 
@@ -468,7 +918,9 @@ def run_child(targets, args, lock=True):
     # module's globals or change builtins.
     monotonic = time.monotonic
     deadline = None if args.seconds is None else monotonic() + args.seconds
-    step, write, exit_now = fuzzer.step, os.write, os._exit
+    # Locked code cannot end the process with os._exit(): leave through
+    # SystemExit.
+    step, write, exit_now = fuzzer.step, os.write, sys.exit
     iterations, out_of_memory = args.iterations, MemoryError
     start = monotonic()
     while True:

@@ -864,11 +864,11 @@ fail()
         # from a signal handler: the C code must hide the paths itself.
         with os_helper.temp_dir() as tmp:
             script = script_helper.make_script(tmp, "guest", """
-import faulthandler, lockdownlib
+import faulthandler, lockdownlib, _testinternalcapi
 faulthandler.enable()
 lockdownlib.lockdown()
 def crash():
-    faulthandler._sigsegv()
+    _testinternalcapi.lockdown_write_sealed_flag()
 crash()
 """)
             res = script_helper.assert_python_failure(script)
@@ -992,10 +992,12 @@ if __name__ == "__main__":
 
     def test_crash_is_caught(self):
         proc = self.run_fuzz_test("fuzz_crash", """
-import faulthandler
+import _testinternalcapi
 from test import fuzzhelper
 def crash(*args):
-    faulthandler._sigsegv()
+    # Locked, faulthandler's crash helpers are refused; the sealed flag
+    # page is not writable.
+    _testinternalcapi.lockdown_write_sealed_flag()
 def targets(rng):
     return [crash]
 if __name__ == "__main__":

@@ -1,0 +1,271 @@
+"""Regression tests of the crashes that locked code could cause.
+
+Each reproducer crashed the interpreter (or read freed memory) before its
+fix; every crash from locked code is a security bug.  Each runs locked, in
+a fresh interpreter, and must end with the exception named, not a signal.
+The reproducers came from the hostile fuzz tests (Lib/test/fuzz_*.py), from
+review, and from upstream issues still open on 3.13.
+"""
+
+import textwrap
+import unittest
+from test import support
+from test.support import script_helper
+
+if not support.has_subprocess_support:
+    raise unittest.SkipTest("test requires subprocess support")
+
+# What the reproducers use, imported by the host before it locks.
+PRELUDE = """\
+import abc, faulthandler, io, itertools, os, sys, threading, warnings
+import _thread, lockdownlib
+lockdownlib.lockdown(kernel=False)
+def expect(exc_type, call):
+    try:
+        call()
+    except exc_type as exc:
+        print("raised", type(exc).__name__, flush=True)
+    else:
+        print("returned", flush=True)
+"""
+
+# Deep enough to overflow an 8 MiB C stack several times over.
+DEEP = 500_000
+
+
+class CrasherTestCase(unittest.TestCase):
+
+    def run_locked(self, code, expected="raised RecursionError"):
+        source = PRELUDE + textwrap.dedent(code)
+        res, _ = script_helper.run_python_until_end("-c", source)
+        out = res.out.decode()
+        self.assertEqual(res.rc, 0, out + res.err.decode()[-2000:])
+        self.assertIn(expected, out)
+
+
+class DeepNestingTests(CrasherTestCase):
+    """A C stack guard from the thread's real stack bounds."""
+
+    WRAPPERS = ["map(abs, it)", "filter(None, it)", "zip(it)",
+                "enumerate(it)", "itertools.chain(it)",
+                "itertools.islice(it, None)", "itertools.pairwise(it)",
+                "itertools.accumulate(it)",
+                "itertools.chain.from_iterable([it])",
+                "itertools.takewhile(bool, it)",
+                "itertools.dropwhile(bool, it)",
+                "itertools.filterfalse(None, it)",
+                "itertools.starmap(abs, it)", "itertools.zip_longest(it)",
+                "itertools.compress(it, itertools.repeat(1))",
+                "itertools.batched(it, 1)"]
+
+    # One interpreter for all the wrappers: a crash still fails the test,
+    # and the output says which wrapper it reached.
+    def test_next_of_nested_iterators(self):
+        self.run_locked(f"""
+            for wrapper in {self.WRAPPERS!r}:
+                print("wrapper", wrapper, flush=True)
+                make = eval("lambda it: " + wrapper)
+                it = iter(range(10))
+                for _ in range({DEEP}):
+                    it = make(it)
+                expect(RecursionError, lambda: next(it))
+                del it
+            print("all done")
+        """, expected="all done")
+
+    def test_dealloc_of_nested_objects(self):
+        wrappers = self.WRAPPERS + ["slice(it)", "classmethod(it)",
+                                    "staticmethod(it)", "property(it)"]
+        self.run_locked(f"""
+            for wrapper in {wrappers!r}:
+                print("wrapper", wrapper, flush=True)
+                make = eval("lambda it: " + wrapper)
+                it = iter(range(10))
+                for _ in range({DEEP}):
+                    it = make(it)
+                del it
+            print("all done")
+        """, expected="all done")
+
+    def test_hash_of_nested_tuple(self):
+        self.run_locked(f"""
+            t = ()
+            for _ in range({DEEP}):
+                t = (t,)
+            expect(RecursionError, lambda: hash(t))
+        """)
+
+    def test_property_that_is_its_own_getter(self):
+        # The abc.abstractclassmethod crash of
+        # python -m test.fuzz_abc --seed 2616645868 --iterations 163.
+        self.run_locked("""
+            p = property()
+            p.__init__(p)
+            expect(RecursionError, lambda: p.__isabstractmethod__)
+        """)
+
+    def test_classmethod_that_wraps_itself(self):
+        self.run_locked("""
+            import abc
+            c = classmethod(len)
+            c.__init__(c)
+            expect(RecursionError, lambda: c.__isabstractmethod__)
+            expect(RecursionError,
+                   lambda: type("X", (abc.ABC,), {"m": c}))
+        """)
+
+    def test_deep_repr_in_a_thread(self):
+        # The counter allows 10,000 C levels whatever the stack; the stack
+        # guard knows the thread's real stack.
+        self.run_locked("""
+            import threading
+            l = []
+            for _ in range(200_000):
+                l = [l]
+            out = []
+            t = threading.Thread(
+                target=lambda: expect(RecursionError, lambda: repr(l)))
+            t.start()
+            t.join()
+        """)
+
+
+class ReentrancyTests(CrasherTestCase):
+
+    def test_pairwise_reentered(self):
+        # gh-149557
+        self.run_locked("""
+            from itertools import pairwise
+            for _ in range(2000):
+                def g():
+                    yield next(it)
+                it = pairwise(g())
+                try:
+                    next(it)
+                except (ValueError, StopIteration, RuntimeError):
+                    pass
+            print("raised nothing fatal")
+        """, expected="raised nothing fatal")
+
+    def test_textiowrapper_init_from_readinto(self):
+        self.run_locked("""
+            import io
+            class Raw(io.RawIOBase):
+                done = False
+                def readable(self):
+                    return True
+                def readinto(self, b):
+                    if self.done:
+                        return 0
+                    self.done = True
+                    t.__init__(io.BytesIO(b"zz"), encoding="utf-8")
+                    b[:3] = b"abc"
+                    return 3
+            t = io.TextIOWrapper(io.BufferedReader(Raw()), encoding="utf-8")
+            expect(RuntimeError, t.read)
+        """, expected="raised RuntimeError")
+
+    def test_textiowrapper_detach_from_readinto(self):
+        # gh-157363
+        self.run_locked("""
+            import io
+            class Raw(io.RawIOBase):
+                def readable(self):
+                    return True
+                def readinto(self, b):
+                    t.detach()
+                    b[:1] = b"a"
+                    return 1
+            t = io.TextIOWrapper(io.BufferedReader(Raw()), encoding="utf-8")
+            expect(RuntimeError, lambda: t.read(1))
+        """, expected="raised RuntimeError")
+
+    def test_count_reentered_from_step(self):
+        # gh-154670
+        self.run_locked("""
+            from itertools import count
+            class Step:
+                armed = True
+                def __index__(self):
+                    return 1
+                def __radd__(self, other):
+                    if Step.armed:
+                        Step.armed = False
+                        next(c)
+                    return other + 1
+            c = count(int("9" * 40), Step())
+            val = next(c)
+            for i in range(100):
+                [bytes(40) for _ in range(50)]
+            print("value", val + 1 == int("9" * 40) + 1)
+        """, expected="value True")
+
+    def test_combinations_setstate_of_empty_pool(self):
+        self.run_locked("""
+            import itertools, warnings
+            warnings.simplefilter("ignore", DeprecationWarning)
+            for make in (itertools.combinations,
+                         itertools.combinations_with_replacement):
+                it = make([], 2)
+                it.__setstate__((0, 0))
+                expect(StopIteration, lambda: next(it))
+        """, expected="raised StopIteration")
+
+    def test_buffered_seek_closed_by_index(self):
+        # gh-143375
+        self.run_locked("""
+            import io
+            class R:
+                calls = 0
+                closed = False
+                def writable(self): return True
+                def seekable(self): return True
+                def seek(self, off, whence=0): return 0
+                def write(self, mv):
+                    self.calls += 1
+                    if self.calls == 1:
+                        return len(mv) - 1
+                    if self.calls == 2:
+                        raise BlockingIOError
+                    return len(mv)
+            bw = io.BufferedWriter(R())
+            bw.write(b"ABCD")
+            class T:
+                def __index__(self):
+                    try:
+                        bw.close()
+                    except Exception:
+                        pass
+                    return 0
+            expect(ValueError, lambda: bw.seek(T()))
+        """, expected="raised ValueError")
+
+
+class EndingTheProcessTests(CrasherTestCase):
+    """Locked code cannot end the process on purpose."""
+
+    def test_refused(self):
+        for call in ["os.abort()", "os._exit(3)",
+                     "faulthandler._sigsegv()", "faulthandler._read_null()",
+                     "faulthandler._sigabrt()", "faulthandler._sigfpe()",
+                     "faulthandler._fatal_error_c_thread()",
+                     "faulthandler._stack_overflow()",
+                     "_thread.stack_size(1 << 16)",
+                     "threading.stack_size(1 << 16)"]:
+            with self.subTest(call=call):
+                self.run_locked(f"""
+                    import os, faulthandler, _thread, threading
+                    expect(lockdownlib.LockdownError, lambda: {call})
+                    print("alive")
+                """, expected="raised LockdownError")
+
+    def test_still_allowed(self):
+        self.run_locked("""
+            import _thread, sys
+            print("size", _thread.stack_size())
+            expect(SystemExit, lambda: sys.exit(3))
+        """, expected="raised SystemExit")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -24,6 +24,7 @@ lockdownlib.lockdown
 
     *
     kernel: bool = True
+    allow_exit: bool = False
 
 Lock this interpreter down, for good.
 
@@ -39,13 +40,20 @@ so that a memory-corruption bug cannot undo lockdown.  kernel_layer()
 says what was installed; if the kernel refused, the interpreter is
 locked all the same and a RuntimeWarning says why.  kernel=False is for
 hosts whose other threads or unlocked interpreters still need the OS.
+
+Locked code cannot end the process: os._exit() is refused.  allow_exit
+true keeps it, for a worker process made to be thrown away; it counts
+only on the call that locks.
 [clinic start generated code]*/
 
 static PyObject *
-lockdownlib_lockdown_impl(PyObject *module, int kernel)
-/*[clinic end generated code: output=e9c162c9a12c4cf9 input=31e4754e7a536d19]*/
+lockdownlib_lockdown_impl(PyObject *module, int kernel, int allow_exit)
+/*[clinic end generated code: output=d617dee122350c95 input=2ef76a27a1c36481]*/
 {
     PyInterpreterState *interp = _PyInterpreterState_GET();
+    if (!_PyLockdown_IsEnabledFor(interp)) {
+        interp->lockdown.allow_exit = allow_exit;
+    }
     if (_PyLockdown_Enable(interp) < 0) {
         return NULL;
     }

@@ -581,10 +581,6 @@ class Pool:
             exit_code = os.waitstatus_to_exitcode(status)
         cpu = body["cpu"]
         report = None if run.kill_reason else _parse_report(bytes(run.report))
-        if (sig == signal.SIGXFSZ and report is not None
-                and isinstance(report.get("exit_code"), int)):
-            # The worker's exit switch (see _zygote._exit): an exit.
-            sig, exit_code = None, report["exit_code"]
         result = Result(
             status="ok", exit_code=exit_code, signal=sig,
             stdout=run.out.decode("utf-8", "replace"),

@@ -70,6 +70,34 @@ def _parser():
         metavar="N", help="runs at the same time (default: the number of "
                           "CPUs, %(default)s)")
     _add_limits(serve, "each run, and the most a request may ask for")
+    playground = commands.add_parser(
+        "playground", help="serve a web page to run guests in a browser",
+        description="Serve the playground: a web page to edit and run "
+                    "guests, and its JSON API (POST /api/run).  The limits "
+                    "options set the default limits of a run and the most "
+                    "a request may ask for.  Ctrl-C or SIGTERM stops it.")
+    playground.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to bind (default: %(default)s); binding another "
+             "than loopback lets others run code on this machine")
+    playground.add_argument(
+        "--port", type=int, default=8000,
+        help="port to bind, 0 for any free one (default: %(default)s)")
+    playground.add_argument(
+        "--workers", type=int, default=os.process_cpu_count() or 1,
+        metavar="N", help="runs at the same time (default: the number of "
+                          "CPUs, %(default)s)")
+    playground.add_argument(
+        "--queue", type=int, default=8, metavar="N",
+        help="runs that may wait for a worker; more are answered 429 "
+             "(default: %(default)s)")
+    playground.add_argument(
+        "--max-body", type=int, default=1024, metavar="KB",
+        help="the largest request, in KiB; larger ones are answered 413 "
+             "(default: %(default)s)")
+    playground.add_argument(
+        "--quiet", action="store_true", help="do not log requests")
+    _add_limits(playground, "each run, and the most a request may ask for")
     return parser
 
 
@@ -92,6 +120,9 @@ def main(argv=None):
     try:
         if args.command == "run":
             return _run(parser, args, limits)
+        if args.command == "playground":
+            from . import playground
+            return playground.main(args, limits, _preload(args))
         return _serve(args, limits)
     except PoolError as exc:
         print(f"lockdownrun: {exc}", file=sys.stderr)

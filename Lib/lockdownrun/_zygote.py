@@ -64,9 +64,6 @@ def frame_report(report):
 # say so.
 _MEMORY_FRAME = frame_report({"status": "memory", "error": None,
                               "refused": None, "exit_code": 1})
-# The worker's exit switch (see _exit), once it has one.
-EXIT_FD = 4
-_exit_switch = False
 
 
 def _write_all(fd, data):
@@ -141,12 +138,11 @@ def _address_space():
 
 
 def _lock():
-    # lockdown(kernel=True) adds the kernel layer where the interpreter
-    # offers it; an interpreter without it takes no argument.
-    try:
-        lockdownlib.lockdown(kernel=True)
-    except TypeError:
-        lockdownlib.lockdown()
+    # The kernel layer where the interpreter offers it; and os._exit()
+    # stays allowed, since this process is thrown away after one run and
+    # finalizing an interpreter instead would cost milliseconds (it writes
+    # to every page shared with the zygote).
+    lockdownlib.lockdown(kernel=True, allow_exit=True)
     if not lockdownlib.is_locked():
         raise RuntimeError("lockdown() returned but the interpreter is "
                            "not locked")
@@ -206,7 +202,6 @@ def worker(sock_fd, limits, early):
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _keep_only(sock_fd)
-        _make_exit_switch()
         # The stdio objects must be made before locking; they name
         # descriptors 0-2, whatever those hold when the guest runs.
         stdin = open(STDIN, "r", encoding="utf-8", closefd=False)
@@ -350,34 +345,8 @@ class _WorkerExit(BaseException):
 _in_worker = False
 
 
-def _make_exit_switch():
-    # A locked interpreter may refuse os._exit(), and finalizing instead
-    # costs milliseconds: it writes to every page shared with the zygote.
-    # So, before locking, the worker makes itself a way to end at once: an
-    # in-memory file that RLIMIT_FSIZE (0) forbids to grow, and the default
-    # action (terminate) for SIGXFSZ.  Writing one byte ends the process by
-    # SIGXFSZ; the pool reads the exit code from the report.
-    global _exit_switch
-    if not hasattr(os, "memfd_create"):
-        return
-    fd = os.memfd_create("lockdownrun-exit", os.MFD_CLOEXEC)
-    if fd != EXIT_FD:
-        os.dup2(fd, EXIT_FD)
-        os.close(fd)
-    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-    _exit_switch = True
-
-
 def _exit(code):
-    try:
-        os._exit(code)
-    except lockdownlib.LockdownError:
-        pass
-    if _exit_switch:
-        _quietly(os.write, EXIT_FD, b"x")
-    # No switch (or it failed): unwind to main() and exit as the
-    # interpreter does, finalizing first.
-    raise _WorkerExit(code)
+    os._exit(code)
 
 
 class _Zygote:
@@ -443,7 +412,7 @@ class _Zygote:
             ctl.close()
             for fd in (fds[1], fds[2], fds[4]):
                 os.close(fd)
-        del status  # os._exit() or the exit switch: either is fine
+        del status  # the worker ends with os._exit(): its code is in the report
         return out == b"1\n" and report.startswith(b'{"status": "ok"')
 
     def serve(self):

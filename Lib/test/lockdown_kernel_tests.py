@@ -272,5 +272,41 @@ def subinterpreter_kernel():
     say("fork", _testinternalcapi.lockdown_raw_syscall("fork"))
 
 
+def asyncio_streams():
+    """asyncio runs locked, kernel layer and all: the loop's self-pipe is
+    a unix socket pair and its transports write with send()."""
+    import asyncio
+    lockdownlib.lockdown()
+    say("layer", lockdownlib.kernel_layer())
+
+    async def main():
+        a, b = socket.socketpair()
+        _, writer = await asyncio.open_connection(sock=a)
+        reader, other = await asyncio.open_connection(sock=b)
+        writer.write(b"hello\n")
+        writer.write(b"world\n")
+        await writer.drain()
+        lines = [await reader.readline(), await reader.readline()]
+        writer.close()
+        other.close()
+        return b"".join(lines).decode().split()
+
+    say("lines", ",".join(asyncio.run(main())))
+    loop = asyncio.new_event_loop()
+    say("new_loop", loop.run_until_complete(asyncio.sleep(0, "slept")))
+    loop.close()
+
+
+def exit_allowed(allow):
+    lockdownlib.lockdown(allow_exit=(allow == "yes"))
+    # A later call cannot change the choice.
+    lockdownlib.lockdown(allow_exit=(allow != "yes"))
+    say("exiting", True)
+    try:
+        os._exit(7)
+    except lockdownlib.LockdownError as exc:
+        say("refused", exc.operation)
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]](*sys.argv[2:])

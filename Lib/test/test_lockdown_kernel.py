@@ -111,6 +111,24 @@ class KernelLayerTests(KernelTestCase):
         self.assertEqual(seen["fork"], "0", out)
 
 
+class GuestTests(KernelTestCase):
+
+    @unittest.skipUnless(kernel_layer_expected(), "needs seccomp on Linux")
+    def test_asyncio_streams_under_the_kernel_layer(self):
+        seen, out = self.run_scenario("asyncio_streams")
+        self.assertTrue(seen["layer"].startswith("seccomp"), out)
+        self.assertEqual(seen["lines"], "hello,world", out)
+        self.assertEqual(seen["new_loop"], "slept", out)
+
+    def test_exit_refused_by_default(self):
+        seen, out = self.run_scenario("exit_allowed", "no")
+        self.assertEqual(seen["refused"], "os._exit", out)
+
+    def test_allow_exit(self):
+        seen, out = self.run_scenario("exit_allowed", "yes", rc=7)
+        self.assertNotIn("refused", seen)
+
+
 class CoreRaceTests(KernelTestCase):
 
     def test_concurrent_lockdown_keeps_ids(self):

@@ -9,7 +9,7 @@ preserve
 #include "pycore_modsupport.h"    // _PyArg_UnpackKeywords()
 
 PyDoc_STRVAR(lockdownlib_lockdown__doc__,
-"lockdown($module, /, *, kernel=True)\n"
+"lockdown($module, /, *, kernel=True, allow_exit=False)\n"
 "--\n"
 "\n"
 "Lock this interpreter down, for good.\n"
@@ -25,13 +25,17 @@ PyDoc_STRVAR(lockdownlib_lockdown__doc__,
 "so that a memory-corruption bug cannot undo lockdown.  kernel_layer()\n"
 "says what was installed; if the kernel refused, the interpreter is\n"
 "locked all the same and a RuntimeWarning says why.  kernel=False is for\n"
-"hosts whose other threads or unlocked interpreters still need the OS.");
+"hosts whose other threads or unlocked interpreters still need the OS.\n"
+"\n"
+"Locked code cannot end the process: os._exit() is refused.  allow_exit\n"
+"true keeps it, for a worker process made to be thrown away; it counts\n"
+"only on the call that locks.");
 
 #define LOCKDOWNLIB_LOCKDOWN_METHODDEF    \
     {"lockdown", _PyCFunction_CAST(lockdownlib_lockdown), METH_FASTCALL|METH_KEYWORDS, lockdownlib_lockdown__doc__},
 
 static PyObject *
-lockdownlib_lockdown_impl(PyObject *module, int kernel);
+lockdownlib_lockdown_impl(PyObject *module, int kernel, int allow_exit);
 
 static PyObject *
 lockdownlib_lockdown(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -39,14 +43,14 @@ lockdownlib_lockdown(PyObject *module, PyObject *const *args, Py_ssize_t nargs, 
     PyObject *return_value = NULL;
     #if defined(Py_BUILD_CORE) && !defined(Py_BUILD_CORE_MODULE)
 
-    #define NUM_KEYWORDS 1
+    #define NUM_KEYWORDS 2
     static struct {
         PyGC_Head _this_is_not_used;
         PyObject_VAR_HEAD
         PyObject *ob_item[NUM_KEYWORDS];
     } _kwtuple = {
         .ob_base = PyVarObject_HEAD_INIT(&PyTuple_Type, NUM_KEYWORDS)
-        .ob_item = { &_Py_ID(kernel), },
+        .ob_item = { &_Py_ID(kernel), &_Py_ID(allow_exit), },
     };
     #undef NUM_KEYWORDS
     #define KWTUPLE (&_kwtuple.ob_base.ob_base)
@@ -55,16 +59,17 @@ lockdownlib_lockdown(PyObject *module, PyObject *const *args, Py_ssize_t nargs, 
     #  define KWTUPLE NULL
     #endif  // !Py_BUILD_CORE
 
-    static const char * const _keywords[] = {"kernel", NULL};
+    static const char * const _keywords[] = {"kernel", "allow_exit", NULL};
     static _PyArg_Parser _parser = {
         .keywords = _keywords,
         .fname = "lockdown",
         .kwtuple = KWTUPLE,
     };
     #undef KWTUPLE
-    PyObject *argsbuf[1];
+    PyObject *argsbuf[2];
     Py_ssize_t noptargs = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0) - 0;
     int kernel = 1;
+    int allow_exit = 0;
 
     args = _PyArg_UnpackKeywords(args, nargs, NULL, kwnames, &_parser, 0, 0, 0, argsbuf);
     if (!args) {
@@ -73,12 +78,21 @@ lockdownlib_lockdown(PyObject *module, PyObject *const *args, Py_ssize_t nargs, 
     if (!noptargs) {
         goto skip_optional_kwonly;
     }
-    kernel = PyObject_IsTrue(args[0]);
-    if (kernel < 0) {
+    if (args[0]) {
+        kernel = PyObject_IsTrue(args[0]);
+        if (kernel < 0) {
+            goto exit;
+        }
+        if (!--noptargs) {
+            goto skip_optional_kwonly;
+        }
+    }
+    allow_exit = PyObject_IsTrue(args[1]);
+    if (allow_exit < 0) {
         goto exit;
     }
 skip_optional_kwonly:
-    return_value = lockdownlib_lockdown_impl(module, kernel);
+    return_value = lockdownlib_lockdown_impl(module, kernel, allow_exit);
 
 exit:
     return return_value;
@@ -132,4 +146,4 @@ lockdownlib_is_locked(PyObject *module, PyObject *Py_UNUSED(ignored))
 exit:
     return return_value;
 }
-/*[clinic end generated code: output=05baaf13ec950cf1 input=a9049054013a1b77]*/
+/*[clinic end generated code: output=fd32420f2965f8cc input=a9049054013a1b77]*/

@@ -5,12 +5,13 @@
 #   make check-sync  fail if build/cpython holds work not in patches/ or the overlay
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
-#   make compare-fixes   build stock 3.13.5 too and run memory-safety regression checks on both
-#   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions)
+#   make compare-fixes   build stock CPython too and run memory-safety regression checks on both
+#   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions),
+#                    what the kernel layer costs a system call, and the runner against a fresh process
 #   make test-upstream  the full upstream suite on stock and on the fork, and the difference
 #   make fuzz        a bounded pass of every fuzz test under lockdown (fuzz-asan: on an ASan/UBSan build)
 #
-# UPSTREAM_TARBALL=/path/to/Python-3.13.5.tar.xz uses a tarball you have.
+# UPSTREAM_TARBALL=/path/to/Python-3.13.15.tar.xz uses a tarball you have.
 
 export UPSTREAM_TARBALL DEBIAN_TARBALL
 JOBS ?= $(shell nproc)
@@ -49,21 +50,29 @@ TESTOPTS ?= -i '*VSOCK*'
 # shows it; regrtest reports it ("FAILURE then SUCCESS", "re-run tests")
 # and .ci/run repeats that report last.
 RERUN ?= --rerun
+# As CPython's own CI does: a test file that hangs fails after this many
+# seconds instead of holding CI until its own limit.
+TIMEOUT ?= 900
 # The tests run the interpreter itself, not the ./python link: a few tests
 # of test_subprocess start sys.executable under another argv[0], and the
 # link then hides where the standard library is.
 PY = build/obj/python
 
-.PHONY: all deps assemble build demo test test-lockdown \
+.PHONY: all deps check-deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
 	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream
 
 all: build
 
+# make deps installs what the build and the tests need; every other target
+# only checks, so that make never installs anything or calls sudo itself.
 deps:
 	@scripts/install-deps.sh
 
-assemble: deps
+check-deps:
+	@scripts/install-deps.sh --check
+
+assemble: check-deps
 	@scripts/assemble.sh
 
 build: assemble
@@ -73,7 +82,8 @@ demo: build
 	./python Tools/lockdown/demo.py
 
 test: build
-	$(PY) -m test -j$(JOBS) $(RERUN) $(TESTOPTS) test_lockdown test_lockdown_kernel \
+	$(PY) -m test -j$(JOBS) $(RERUN) --timeout $(TIMEOUT) $(TESTOPTS) \
+		test_lockdown test_lockdown_kernel \
 		test_lockdown_crashers test_lockdownrun $(UPSTREAM_TESTS)
 
 test-lockdown: build
@@ -89,6 +99,8 @@ stock:
 BENCHOPTS ?=
 bench: build stock
 	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) $(BENCHOPTS)
+	$(PY) Tools/lockdown/bench/kernel_cost.py --fork $(PY)
+	$(PY) Tools/lockdown/bench/runner_bench.py --python $(PY)
 
 bench-callgrind: build stock
 	$(PY) Tools/lockdown/bench/bench.py --stock build/stock/python --fork $(PY) --callgrind $(BENCHOPTS)
@@ -128,7 +140,7 @@ fuzz-asan: assemble
 	ASAN_OPTIONS=$(ASAN_RUN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/asan/python -m test.fuzz_all --seconds $(FUZZ_SECONDS) --memory 0 $(FUZZ_SEED_FLAG)
 
-# Regression checks of upstream memory-safety fixes: stock 3.13.5 crashes
+# Regression checks of memory-safety fixes: stock CPython of the pinned release crashes
 # on them, the fork must not.
 compare-fixes: build stock
 	$(PY) Tools/lockdown/fixes_side_by_side.py build/stock/python $(PY)

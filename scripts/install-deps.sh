@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the build needs, or say which are missing.
+#
+#   install-deps.sh           install what is missing (make deps)
+#   install-deps.sh --check   only say what is missing, and fail if anything
+#                             is: what every build step runs, so that make
+#                             never installs anything or calls sudo by itself
 . "$(dirname "$0")/common.sh"
+
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
 
 # Build tools, the libraries of the stdlib's C modules, and what the tests use.
 PACKAGES=(
@@ -10,6 +18,10 @@ PACKAGES=(
     uuid-dev libgdbm-dev libgdbm-compat-dev tk-dev
     debian-archive-keyring
 )
+# The browser test of the playground (make test-browser): Debian's Chromium,
+# its driver, and Selenium for Debian's own python3, which drives them.
+BROWSER_PACKAGES=(chromium chromium-driver python3-selenium)
+[ "${LDP_BROWSER_DEPS:-1}" = 1 ] && [ $check_only = 0 ] && PACKAGES+=("${BROWSER_PACKAGES[@]}")
 
 command -v dpkg-query >/dev/null || die "this is not a Debian or Ubuntu system: install the equivalents of ${PACKAGES[*]} yourself"
 missing=()
@@ -21,6 +33,10 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
     say "deps: all ${#PACKAGES[@]} build dependencies are installed"
     exit 0
+fi
+if [ $check_only = 1 ]; then
+    die "missing packages: ${missing[*]}
+Run make deps (as root, or as a user sudo lets run apt-get) first"
 fi
 say "deps: installing ${missing[*]}"
 if [ "$(id -u)" = 0 ]; then

@@ -412,7 +412,7 @@ class _Zygote:
             ctl.close()
             for fd in (fds[1], fds[2], fds[4]):
                 os.close(fd)
-        del status  # the worker ends with os._exit(): its code is in the report
+        del status  # the worker ends with os._exit(); its report has the code
         return out == b"1\n" and report.startswith(b'{"status": "ok"')
 
     def serve(self):

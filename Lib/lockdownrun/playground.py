@@ -32,6 +32,10 @@ DEFAULT_QUEUE = 8
 MAX_CONNECTIONS = 64
 # Seconds a client may take to send its request.
 REQUEST_TIMEOUT = 30
+# After an error, how much of an unread request is read and dropped, and
+# for how long, before the connection closes.
+LINGER_BYTES = 4 * 1024 * 1024
+LINGER_TIMEOUT = 2
 
 _STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                            "playground_static")
@@ -110,8 +114,10 @@ def parse_request(body, caps):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "lockdownrun-playground"
-    sys_version = ""
     timeout = REQUEST_TIMEOUT
+
+    def version_string(self):
+        return self.server_version
 
     # -- responses ----------------------------------------------------------
 
@@ -137,6 +143,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         self._send_json(code, {"error": message, "code": code},
                         (("Connection", "close"),) + tuple(extra))
+        if getattr(self, "_unread_body", False):
+            self._linger()
+
+    def _linger(self):
+        # Read (a bounded part of) a body left unread before closing, so
+        # that the kernel does not reset the connection before the client
+        # reads the answer.
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(LINGER_TIMEOUT)
+            left = LINGER_BYTES
+            while left > 0:
+                data = self.connection.recv(min(left, 1 << 16))
+                if not data:
+                    break
+                left -= len(data)
+        except OSError:
+            pass
 
     def send_error(self, code, message=None, explain=None):
         # http.server's own errors (bad request line, 501...) in JSON too.
@@ -185,6 +210,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send_error(exc.code, str(exc), extra)
 
     def do_POST(self):
+        self._unread_body = True
         try:
             self._check_host()
             path = self.path.split("?", 1)[0]
@@ -196,7 +222,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = self._read_body()
             self._run(body)
         except _HTTPError as exc:
-            self._send_error(exc.code, str(exc))
+            extra = (("Allow", "GET, HEAD"),) if exc.code == 405 else ()
+            self._send_error(exc.code, str(exc), extra)
 
     def _check_origin(self):
         # A page of another site may not make us run code for it.
@@ -226,6 +253,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             raise _HTTPError(413, f"the request is {length} bytes; the most "
                                   f"is {playground.max_body}")
         body = self.rfile.read(length)
+        self._unread_body = False
         if len(body) != length:
             raise _HTTPError(400, "the request body ended early")
         return body

@@ -4,9 +4,10 @@ backports, and our fixes of CPython bugs the fuzz tests found.
     python Tools/lockdown/fixes_side_by_side.py STOCK_PYTHON FORK_PYTHON
 
 Each check runs in a fresh process of each interpreter and prints whether
-it passed, failed, or crashed the interpreter.  On stock CPython 3.13.5 the
-checks of the fixes it lacks fail or crash; on the fork they must pass
-(the exit status says whether the last interpreter passed them all).
+it passed, failed, or crashed the interpreter.  On stock CPython of the
+pinned release the checks of the fixes it lacks fail or crash; on the fork
+they must pass (the exit status says whether the last interpreter passed
+them all).  The full reproducers, run locked, are test_lockdown_crashers.
 """
 
 import signal
@@ -67,6 +68,64 @@ except ValueError:
     pass
 else:
     raise SystemExit("compiled")
+''',
+    "patch 0030 C stack: next() of a million nested maps": r'''
+it = iter(range(10))
+for _ in range(1_000_000):
+    it = map(abs, it)
+try:
+    next(it)
+except RecursionError:
+    pass
+''',
+    "patch 0030 C stack: freeing a million nested enumerates": r'''
+it = iter(range(10))
+for _ in range(1_000_000):
+    it = enumerate(it)
+del it
+''',
+    "patch 0030 C stack: hash() of a tuple nested a million deep": r'''
+t = ()
+for _ in range(1_000_000):
+    t = (t,)
+try:
+    hash(t)
+except RecursionError:
+    pass
+''',
+    "patch 0030 C stack: a property that is its own getter": r'''
+p = property()
+p.__init__(p)
+try:
+    p.__isabstractmethod__
+except RecursionError:
+    pass
+''',
+    "patch 0032 io.TextIOWrapper re-initialised from readinto": r'''
+import io
+class Raw(io.RawIOBase):
+    done = False
+    def readable(self):
+        return True
+    def readinto(self, b):
+        if self.done:
+            return 0
+        self.done = True
+        try:
+            t.__init__(io.BytesIO(), encoding="no-such-codec")
+        except (LookupError, RuntimeError):
+            pass
+        b[:1] = b"a"
+        return 1
+t = io.TextIOWrapper(io.BufferedReader(Raw()), encoding="utf-8")
+t.read(1)
+''',
+    "patch 0033 itertools.combinations.__setstate__ of an empty pool": r'''
+import itertools, warnings
+warnings.simplefilter("ignore")
+it = itertools.combinations([], 2)
+it.__setstate__((0, 0))
+list(it)
 ''',
 }
 

@@ -167,9 +167,15 @@ def format_exception(exc, sources, depth=0):
         source = sources.line(module, lineno)
         if source:
             lines.append("    " + source)
-    lines += [line.rstrip("\n")
-              for line in traceback.format_exception_only(exc)]
+    for chunk in traceback.format_exception_only(exc):
+        lines += chunk.rstrip("\n").split("\n")
     return lines
+
+
+def _error_line(exc):
+    """The first line of 'Type: message' for exc."""
+    import traceback
+    return traceback.format_exception_only(exc)[0].split("\n")[0]
 
 
 def _trim(lines):
@@ -220,7 +226,8 @@ def _make_result_class():
             cause = lockdown_cause(exc)
             lines = _trim(format_exception(exc, self._sources))
             if cause is None:
-                self._outcome(test, "failed", traceback=lines)
+                self._outcome(test, "failed", error=_error_line(exc),
+                              traceback=lines)
             else:
                 where, source = _raised_at(cause, self._sources)
                 self._outcome(test, "refused",
@@ -270,7 +277,8 @@ def _make_result_class():
 
         def addUnexpectedSuccess(self, test):
             super().addUnexpectedSuccess(test)
-            self._outcome(test, "failed", traceback=["unexpected success"])
+            self._outcome(test, "failed", error="unexpected success",
+                          traceback=[])
 
         def addEscaped(self, test, err):
             """An exception that escaped the test's run() after it ended
@@ -307,7 +315,10 @@ def _guard_runs(suite):
         def guarded(result=None, *, _run=run, _test=test):
             try:
                 return _run(result)
-            except Exception:
+            except (Exception, KeyboardInterrupt):
+                # unittest lets KeyboardInterrupt through: a test that
+                # interrupts itself (_thread.interrupt_main) and expects a
+                # handler that lockdown refused would end the whole run.
                 if result is None or not hasattr(result, "addEscaped"):
                     raise
                 result.addEscaped(_test, sys.exc_info())
@@ -479,7 +490,8 @@ def run_module(test, args):
             # A crash before lockdown is the loading's; after, it is a
             # crash of locked code: a security bug.
             phase = "" if "kernel_layer" in record else " while loading"
-            record["status"] = f"crash{phase} ({_signal_name(-rc)})"
+            what = "interrupted" if -rc == signal.SIGINT else "crash"
+            record["status"] = f"{what}{phase} ({_signal_name(-rc)})"
             record["signal"] = _signal_name(-rc)
         elif done_at is None:
             record["status"] = ("load error" if "loaded" not in record
@@ -508,7 +520,10 @@ def _add_test(record, event):
     # test (setUpClass, ...) is its own part.
     parts = event.get("parts", [event])
     if cls == "failed":
-        record["failed"].append({"test": test, "traceback": [
+        errors = [part.get("error", "") for part in parts
+                  if part["class"] == "failed"]
+        record["failed"].append({"test": test, "error": errors[0],
+                                 "traceback": [
             line for part in parts if part["class"] == "failed"
             for line in ([f"[{part['test']}]"] if part["test"] != test
                          else []) + part.get("traceback", [])]})
@@ -566,8 +581,8 @@ def print_details(records, file=sys.stdout):
         if r["failed"]:
             print(f"\n{r['module']}: failed", file=file)
             for failure in r["failed"]:
-                last = failure["traceback"][-1] if failure["traceback"] else ""
-                print(f"  {failure['test']}\n      {last[:150]}", file=file)
+                print(f"  {failure['test']}\n      {failure['error'][:150]}",
+                      file=file)
         for error in r["load_errors"]:
             print(f"\n{r['module']}: load error\n  "
                   + "\n  ".join(error[-5:]), file=file)

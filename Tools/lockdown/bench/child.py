@@ -2,8 +2,9 @@
 
     python child.py WORKLOAD MODE LOOPS [REPEAT]
 
-MODE is "plain" or "locked" (lockdownlib.lockdown() after the set-up and
-before the timed loops; the time lockdown() took is reported too).  The
+MODE is "plain", "locked" (lockdownlib.lockdown() after the set-up and
+before the timed loops; the time lockdown() took is reported too) or
+"locked-nokernel" (the same with kernel=False: no seccomp filter).  The
 LOOPS iterations are timed REPEAT times (default 1) and the fastest time
 is reported, as timeit does: the slower ones measure the machine's other
 work, not the interpreter.  Run by bench.py, never by hand.
@@ -25,10 +26,10 @@ def main():
     run = workloads.prepare(name)
     run()                                   # warm up
     result = {"lockdown_ns": None}
-    if mode == "locked":
+    if mode in ("locked", "locked-nokernel"):
         import lockdownlib
         start = time.perf_counter_ns()
-        lockdownlib.lockdown()
+        lockdownlib.lockdown(kernel=(mode == "locked"))
         result["lockdown_ns"] = time.perf_counter_ns() - start
     # The same collector state in every interpreter and mode: lockdown()
     # and the fork's start-up allocate a few objects more or fewer than

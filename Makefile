@@ -1,7 +1,9 @@
 # Locked Down Python: build the fork from pinned upstream CPython.
 #
-#   make demo        install build dependencies, build, run the demo
-#   make test        install build dependencies, build, run the tests
+#   make deps        install the Debian packages the build and the tests need
+#   make demo        build, run the demo
+#   make test        build, run the tests
+#   make playground  the web playground on http://127.0.0.1:8000/ (test-browser: in Chromium)
 #   make check-sync  fail if build/cpython holds work not in patches/ or the overlay
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
 #   make upstream-fixes  list the upstream fixes applied, available but unpinned, and missing
@@ -60,7 +62,8 @@ PY = build/obj/python
 
 .PHONY: all deps check-deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
-	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream
+	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream \
+	playground test-browser
 
 all: build
 
@@ -80,11 +83,29 @@ build: assemble
 
 demo: build
 	./python Tools/lockdown/demo.py
+	@echo
+	@echo "Next: make playground, then open http://127.0.0.1:8000/ (a web page that runs"
+	@echo "Python under lockdown through lockdownrun; Ctrl-C stops it)."
+
+# The web playground over lockdownrun (Doc/library/lockdownrun.rst);
+# PLAYGROUND_OPTS passes --host, --port, --workers, --preload and limits.
+PLAYGROUND_OPTS ?=
+playground: build
+	$(PY) -m lockdownrun playground $(PLAYGROUND_OPTS)
+
+# The playground in Debian's headless Chromium, driven by Debian's
+# python3-selenium (make deps installs both).  It also takes a screenshot;
+# SCREENSHOT=Doc/library/playground.png renews the one the README shows.
+SCREENSHOT ?= build/playground.png
+test-browser: build
+	/usr/bin/python3 Tools/lockdown/browser_test.py --python $(PY) \
+		--screenshot $(SCREENSHOT)
 
 test: build
 	$(PY) -m test -j$(JOBS) $(RERUN) --timeout $(TIMEOUT) $(TESTOPTS) \
 		test_lockdown test_lockdown_kernel \
-		test_lockdown_crashers test_lockdownrun $(UPSTREAM_TESTS)
+		test_lockdown_crashers test_lockdownrun test_lockdownrun_playground \
+		$(UPSTREAM_TESTS)
 
 test-lockdown: build
 	$(PY) -m test test_lockdown

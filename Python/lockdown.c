@@ -211,6 +211,15 @@ _PyLockdown_MaskAddress(const void *ptr)
                          Py_ARRAY_LENGTH(interp->lockdown.address_keys));
 }
 
+PyObject *
+_PyLockdown_AddressAsLong(const void *ptr)
+{
+    if (_PyLockdown_IsEnabled()) {
+        return PyLong_FromUnsignedLongLong(_PyLockdown_MaskAddress(ptr));
+    }
+    return PyLong_FromVoidPtr((void *)ptr);
+}
+
 uint64_t
 _PyLockdown_MaskNativeThreadId(PyInterpreterState *interp,
                                unsigned long native_id)

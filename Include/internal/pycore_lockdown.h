@@ -159,6 +159,11 @@ _Py_Unpermute48(uint64_t value, const uint32_t *keys, size_t nkeys)
    itself, from which the address cannot be read back. */
 PyAPI_FUNC(uint64_t) _PyLockdown_MaskAddress(const void *ptr);
 
+/* PyLong_FromVoidPtr(PTR), or, once the current interpreter is locked,
+   _PyLockdown_MaskAddress(PTR): for C code that hands an address to Python
+   code as an int (the json encoder's markers, the pickler's memo). */
+PyAPI_FUNC(PyObject *) _PyLockdown_AddressAsLong(const void *ptr);
+
 /* What _thread.get_native_id() gives once INTERP is locked: a keyed
    permutation of the kernel's thread id, since the main thread's is the
    process id.  lockdown() permutes the ids threading recorded before. */

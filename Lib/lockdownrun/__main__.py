@@ -78,8 +78,9 @@ def _parser():
                     "a request may ask for.  Ctrl-C or SIGTERM stops it.")
     playground.add_argument(
         "--host", default="127.0.0.1",
-        help="address to bind (default: %(default)s); binding another "
-             "than loopback lets others run code on this machine")
+        help="address to bind (default: %(default)s); bound to an "
+             "address other than loopback, it lets others run code on "
+             "this machine")
     playground.add_argument(
         "--port", type=int, default=8000,
         help="port to bind, 0 for any free one (default: %(default)s)")

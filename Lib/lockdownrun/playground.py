@@ -416,6 +416,9 @@ def main(args, limits, preload):
     if not 1 <= args.workers <= 1024:
         print("lockdownrun: --workers must be in [1, 1024]", file=sys.stderr)
         return 2
+    if not 0 <= args.port <= 65535:
+        print("lockdownrun: --port must be in [0, 65535]", file=sys.stderr)
+        return 2
     if args.queue < 0:
         print("lockdownrun: --queue must be >= 0", file=sys.stderr)
         return 2

@@ -18,7 +18,9 @@ TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                     "test_locked.py")
 
 FAKE = """\
+import _thread
 import os
+import time
 import unittest
 
 class Fake(unittest.TestCase):
@@ -51,6 +53,14 @@ class Fake(unittest.TestCase):
     @unittest.expectedFailure
     def test_expected_failure(self):
         self.assertEqual(1, 2)
+
+    def test_interrupt(self):
+        # unittest lets KeyboardInterrupt through; the run goes on.
+        _thread.interrupt_main()
+        time.sleep(5)
+
+    def test_z_after_interrupt(self):
+        pass
 """
 
 # The killer is started before lockdown; the locked test only writes to a
@@ -111,14 +121,18 @@ class HarnessTests(unittest.TestCase):
         out = res.out.decode()
         self.assertEqual(res.rc, 1, out)        # one test failed
         self.assertEqual(module["status"], "ok", out)
-        self.assertEqual(module["counts"], {"passed": 2, "refused": 3,
-                                            "skipped": 1, "failed": 1}, out)
+        self.assertEqual(module["counts"], {"passed": 3, "refused": 3,
+                                            "skipped": 1, "failed": 2}, out)
         self.assertEqual(module["kernel_layer"],
                          "none: locked with kernel=False")
 
         prefix = "locked_harness_fake.Fake."
-        failed, = module["failed"]
+        failed, interrupted = module["failed"]
+        self.assertEqual(interrupted["test"], prefix + "test_interrupt")
+        self.assertEqual(interrupted["error"],
+                         "escaped from run(): KeyboardInterrupt")
         self.assertEqual(failed["test"], prefix + "test_assert")
+        self.assertEqual(failed["error"], "AssertionError: 1 != 2")
         self.assertIn("AssertionError: 1 != 2", failed["traceback"][-1])
         # The source line, though lockdown hides the file.
         self.assertIn("    self.assertEqual(1, 2)", failed["traceback"])
@@ -139,7 +153,7 @@ class HarnessTests(unittest.TestCase):
         skipped, = module["skipped"]
         self.assertEqual(skipped, {"test": prefix + "test_skip",
                                    "reason": "not here"})
-        self.assertRegex(out, r"locked_harness_fake +2 +3 +1 +1 ")
+        self.assertRegex(out, r"locked_harness_fake +3 +3 +1 +2 ")
 
     def test_crash(self):
         res, module = self.run_harness("locked_harness_crash", CRASH)

@@ -425,12 +425,15 @@ class CommandLineTests(unittest.TestCase):
 
     def test_bad_arguments(self):
         for args in (["--workers", "0"], ["--queue", "-1"],
-                     ["--cpu", "0"]):
+                     ["--cpu", "0"], ["--port", "65536"],
+                     ["--max-body", "0"]):
             result = subprocess.run(
                 [sys.executable, "-m", "lockdownrun", "playground",
                  "--port", "0", *args], capture_output=True, text=True,
                 timeout=support.SHORT_TIMEOUT)
             self.assertEqual(result.returncode, 2, args)
+            self.assertNotIn("Traceback", result.stderr)
+            self.assertEqual(result.stdout, "")
 
 
 if __name__ == "__main__":

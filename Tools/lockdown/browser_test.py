@@ -17,6 +17,7 @@ start.
 
 import argparse
 import base64
+import importlib.util
 import os
 import re
 import shutil
@@ -218,6 +219,8 @@ class Checks:
 
     def limits(self):
         self.choose_example("Endless loop (timeout)")
+        self.driver.find_element(self.By.CSS_SELECTOR,
+                                 "#limits-box summary").click()
         limit = self.find("limit-cpu")
         limit.clear()
         limit.send_keys("0.3")
@@ -323,9 +326,7 @@ class Checks:
 
 def main():
     args = parse_args()
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         print("browser_test: needs python3-selenium (Debian's, for "
               "/usr/bin/python3)", file=sys.stderr)
         return 2
@@ -354,13 +355,13 @@ def main():
     finally:
         if driver is not None:
             driver.quit()
-        if server is not None:
-            code = stop_playground(server)
-            if code != 0:
-                print(f"browser_test: the playground exited with {code}",
-                      file=sys.stderr)
+        code = stop_playground(server) if server is not None else None
         shutil.rmtree(profile, ignore_errors=True)
-    checks.check("clean shutdown", lambda: None)
+
+    def clean_shutdown():
+        assert code == 0, f"the playground exited with {code} on SIGINT"
+
+    checks.check("clean shutdown", clean_shutdown)
     print(f"{checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
 

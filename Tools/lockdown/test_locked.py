@@ -154,9 +154,11 @@ def format_exception(exc, sources, depth=0):
                       "exception occurred:", ""]
     frames = [(frame, lineno)
               for frame, lineno in traceback.walk_tb(exc.__traceback__)]
-    # The frames of unittest's machinery tell nothing about the test.
+    # The frames of unittest's machinery and of this harness tell nothing
+    # about the test.
     frames = [(frame, lineno) for frame, lineno in frames
-              if not str(frame.f_globals.get("__name__")).startswith(
+              if frame.f_globals is not globals()
+              and not str(frame.f_globals.get("__name__")).startswith(
                   "unittest.")]
     if frames:
         lines.append("Traceback (most recent call last):")
@@ -209,11 +211,17 @@ def _make_result_class():
             self._report = report
             self._sources = sources
             self._current = None
+            self._escaped = False
             self._outcomes = []
 
         def _outcome(self, test, cls, **details):
             details["test"] = test.id()
             details["class"] = cls
+            if self._escaped:
+                details["escaped"] = True
+                if "error" in details:
+                    details["error"] = ("escaped from run(): "
+                                        + details["error"])
             if self._current is None:
                 # An error or skip outside any test: setUpClass,
                 # setUpModule and their tearDowns.
@@ -285,7 +293,11 @@ def _make_result_class():
             (an IsolatedAsyncioTestCase's runner failing to close, say):
             one more failure, which would otherwise end the whole run."""
             self._current = None
-            self._error(_Escaped(test), err)
+            self._escaped = True
+            try:
+                self._error(_Escaped(test), err)
+            finally:
+                self._escaped = False
 
         # Keep no formatted tracebacks: they are reported as they come.
         def _exc_info_to_string(self, err, test):
@@ -295,8 +307,10 @@ def _make_result_class():
 
 
 class _Escaped:
+    """Stands for a test whose run() let an exception escape."""
+
     def __init__(self, test):
-        self._id = test.id() + " (escaped from run)"
+        self._id = test.id()
 
     def id(self):
         return self._id
@@ -445,6 +459,7 @@ def run_module(test, args):
                                     stdin=subprocess.DEVNULL,
                                     stdout=output, stderr=subprocess.STDOUT)
         offset = 0
+        seen = {}
         last_started = None
         done_at = None
         killed = None
@@ -456,7 +471,7 @@ def run_module(test, args):
                 if kind == "start":
                     last_started = event["test"]
                 elif kind == "test":
-                    _add_test(record, event)
+                    _add_test(record, event, seen)
                     if event["test"] == last_started:
                         last_started = None
                 elif kind == "load-error":
@@ -512,21 +527,37 @@ def run_module(test, args):
     return record
 
 
-def _add_test(record, event):
-    cls = event["class"]
-    record["counts"][cls] += 1
+def _add_test(record, event, seen):
+    """Count a test reported by the child; seen maps the ids counted so
+    far to their class."""
     test = event["test"]
+    cls = event["class"]
+    if test in seen:
+        # An exception escaped the test's run() after the test was
+        # reported: the later report replaces the earlier one.
+        old = seen[test]
+        record["counts"][old] -= 1
+        if old != "passed":
+            record[old] = [r for r in record[old] if r["test"] != test]
+        if _RANK[old] < _RANK[cls]:
+            cls = old
+    seen[test] = cls
+    record["counts"][cls] += 1
     # A test reported by stopTest carries its parts; an error outside any
     # test (setUpClass, ...) is its own part.
     parts = event.get("parts", [event])
     if cls == "failed":
         errors = [part.get("error", "") for part in parts
                   if part["class"] == "failed"]
+        lines = []
+        for part in parts:
+            if part["class"] == "refused":
+                lines.append(f"[refused: {part['operation']}]")
+            elif part["test"] != test:
+                lines.append(f"[{part['test']}]")
+            lines += part.get("traceback", [])
         record["failed"].append({"test": test, "error": errors[0],
-                                 "traceback": [
-            line for part in parts if part["class"] == "failed"
-            for line in ([f"[{part['test']}]"] if part["test"] != test
-                         else []) + part.get("traceback", [])]})
+                                 "traceback": lines})
     elif cls == "refused":
         part = next(p for p in parts if p["class"] == "refused")
         record["refused"].append({"test": test, **{

@@ -183,7 +183,9 @@ ctypes.string_at(0)
     }
     const first = value.lastIndexOf("\n", start - 1) + 1;
     // A selection that ends at a line's start leaves that line alone.
-    const last = end > start && value[end - 1] === "\n" ? end - 1 : end;
+    const lastLine = end > start && value[end - 1] === "\n" ? end - 1 : end;
+    const newline = value.indexOf("\n", lastLine);
+    const last = newline < 0 ? value.length : newline;
     const lines = value.slice(first, last).split("\n");
     let removedFirst = 0;
     let delta = 0;

@@ -3,6 +3,7 @@
 #   make deps        install the Debian packages the build and the tests need
 #   make demo        build, run the demo
 #   make test        build, run the tests
+#   make test-locked upstream tests of the guest modules, run in a locked interpreter
 #   make playground  the web playground on http://127.0.0.1:8000/ (test-browser: in Chromium)
 #   make check-sync  fail if build/cpython holds work not in patches/ or the overlay
 #   make export      turn commits and overlay edits in build/cpython into patches/ and overlay files
@@ -63,7 +64,7 @@ PY = build/obj/python
 .PHONY: all deps check-deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
 	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream \
-	playground test-browser
+	playground test-browser test-locked
 
 all: build
 
@@ -104,11 +105,19 @@ test-browser: build
 test: build
 	$(PY) -m test -j$(JOBS) $(RERUN) --timeout $(TIMEOUT) $(TESTOPTS) \
 		test_lockdown test_lockdown_kernel \
-		test_lockdown_crashers test_lockdownrun test_lockdownrun_playground \
+		test_lockdown_crashers test_lockdown_locked_harness test_lockdownrun \
+		test_lockdownrun_playground \
 		$(UPSTREAM_TESTS)
 
 test-lockdown: build
 	$(PY) -m test test_lockdown
+
+# Upstream regression tests of the pure-computation modules, each run in an
+# interpreter locked after its tests are loaded: what passes, what lockdown
+# refuses (and which operation), what fails (Tools/lockdown/test_locked.py).
+TEST_LOCKED_OPTS ?=
+test-locked: build
+	$(PY) Tools/lockdown/test_locked.py $(TEST_LOCKED_OPTS)
 
 upstream-fixes:
 	@scripts/upstream-fixes.sh list

@@ -513,10 +513,14 @@ class Pool:
             self._close_fd(run, fd)
 
     def _kill(self, run, reason):
-        if run.kill_reason is None and run.exit is None:
+        # The reason counts even when the worker has already exited: its
+        # output may be read after its exit is (a guest that printed past
+        # the cap and ended at once).  Only a live worker is killed.
+        if run.kill_reason is None:
             run.kill_reason = reason
-            self._zsock.send(_zygote.MSG_KILL
-                             + json.dumps({"t": run.token}).encode())
+            if run.exit is None:
+                self._zsock.send(_zygote.MSG_KILL
+                                 + json.dumps({"t": run.token}).encode())
 
     def _from_zygote(self):
         try:

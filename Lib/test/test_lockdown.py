@@ -199,9 +199,9 @@ class LockdownlibTests(LockdownTestCase):
 
     def test_logging_keeps_working(self):
         # A log record asks for the process id, which a locked interpreter
-        # may not learn: the record goes without it.
+        # may not learn: the record gets the stand-in os.getpid() gives.
         result = self.run_scenario('''
-            import logging
+            import logging, threading
             records = []
             class Keep(logging.Handler):
                 def emit(self, record):
@@ -211,12 +211,29 @@ class LockdownlibTests(LockdownTestCase):
             lockdownlib.lockdown()
             logged = attempt(lambda: logging.warning("after"))
             report(logged=logged, messages=[r.getMessage() for r in records],
-                   process=[r.process for r in records])
+                   process=[r.process for r in records],
+                   stand_in=threading.main_thread().native_id)
         ''')
         self.assertEqual(result["logged"], {"refused": False, "error": None})
         self.assertEqual(result["messages"], ["before", "after"])
         self.assertIsInstance(result["process"][0], int)
-        self.assertIsNone(result["process"][1])
+        self.assertNotEqual(result["process"][1], result["process"][0])
+        self.assertEqual(result["process"][1], result["stand_in"])
+
+    def test_getpid_stand_in(self):
+        # Locked, os.getpid() is stable and equals the main thread's native
+        # id as lockdown permutes it, so code that compares pids to detect
+        # a fork keeps working; it is not the host's pid.
+        result = self.run_scenario('''
+            import threading
+            real = os.getpid()
+            lockdownlib.lockdown(kernel=False)
+            report(real=real, locked=[os.getpid(), os.getpid()],
+                   main=threading.main_thread().native_id)
+        ''')
+        self.assertNotEqual(result["locked"][0], result["real"])
+        self.assertEqual(result["locked"][0], result["locked"][1])
+        self.assertEqual(result["locked"][0], result["main"])
 
     def test_threads_see_lockdown_at_once(self):
         # Threads keep opening files while the main thread locks: once
@@ -1048,6 +1065,55 @@ report(table=table, before=before, after=after)
                 # Refused before any hook ran.
                 self.assertEqual(seen, [])
 
+    def test_host_identity_through_existing_objects(self):
+        # Objects made before lockdown must not give away who the host is.
+        with os_helper.temp_dir() as tmp:
+            result = self.run_scenario(f"""
+import socket
+path = os.path.join({tmp!r}, "owned")
+with open(path, "w"):
+    pass
+if os.getuid() == 0:
+    os.chown(path, 65534, 65534)   # owned by someone: root is uid 0 anyway
+fd = os.open(path, os.O_RDONLY)
+a, b = socket.socketpair()
+before = [os.fstat(fd).st_uid, os.fstat(fd).st_gid]
+lockdownlib.lockdown(kernel=False)
+st = os.fstat(fd)
+report(before=before, after=[st.st_uid, st.st_gid],
+       peercred=attempt(lambda: a.getsockopt(
+           socket.SOL_SOCKET, socket.SO_PEERCRED, 12)),
+       fstatvfs=attempt(lambda: os.fstatvfs(fd)))
+""")
+        self.assertNotEqual(result["before"], [0, 0])
+        self.assertEqual(result["after"], [0, 0])
+        self.assertEqual(result["peercred"]["operation"],
+                         "socket.getsockopt(SO_PEERCRED)")
+        self.assertEqual(result["peercred"]["kind"], "host identity")
+        self.assertEqual(result["fstatvfs"]["operation"], "os.fstatvfs")
+
+    def test_addresses_handed_out_by_c_code(self):
+        # The json encoder's markers and the pickler's memo are keyed by
+        # address; once locked, by the same masked address id() gives.
+        result = self.run_scenario("""
+import io, json.encoder, pickle
+obj = [object()]
+lockdownlib.lockdown(kernel=False)
+seen = []
+def default(o):
+    seen.extend(markers)
+    return None
+markers = {}
+encode = json.encoder.c_make_encoder(
+    markers, default, json.encoder.py_encode_basestring, None, ":", ",",
+    False, False, True)
+list(encode(obj, 0))
+pickler = pickle.Pickler(io.BytesIO())
+pickler.dump(obj)
+report(json=id(obj) in seen, pickle=id(obj) in pickler.memo.copy())
+""")
+        self.assertEqual(result, {"json": True, "pickle": True})
+
     def test_addaudithook_refused(self):
         # A hook added by locked code would watch the host's later events.
         result = self.run_scenario("""
@@ -1149,7 +1215,6 @@ def run(expr):
 
     CALLS = [
         # posix: who and where the host is
-        ("os.getpid()", "os.getpid", "host identity"),
         ("os.getppid()", "os.getppid", "host identity"),
         ("os.getuid()", "os.getuid", "host identity"),
         ("os.geteuid()", "os.geteuid", "host identity"),

@@ -32,14 +32,26 @@ afterwards.  ``--kernel`` installs the kernel layer as well; a test that
 then fails with ``PermissionError`` where it passed with ``kernel=False``
 found a system call that no in-process guard stops.
 
-Each module has a time limit (``--timeout``, 300 s).  A child that dies of
-a signal is reported as a crash, with the signal and the last test
-started: a crash of locked code is a security bug.  A child that runs out
+Each module has a time limit (``--timeout``, 300 s) and an address-space
+limit (``--memory``, 4 GiB).  A child that dies of a signal is reported as
+a crash, with the signal and the last test started: a crash of locked code
+is a security bug (a crash before lockdown is reported as a crash "while
+loading").  A test that lets KeyboardInterrupt or another exception escape
+its run() is counted as failed and the run goes on.  A child that runs out
 of time is reported as a hang; ``faulthandler`` dumps its threads to the
 child's output a few seconds before it is killed.  The exit status is 1
 if any test failed or any module crashed, hung or could not be loaded.
 
-As under regrtest, resources (``-u``) are disabled unless named.
+A TEST is a module of Lib/test (``test_json``), a module of a test
+package (``test_asyncio.test_tasks``), a class or a test of either
+(``test_asyncio.test_events.TestServer``), or any full module name.  As
+under regrtest, resources (``-u``) are disabled unless named.
+``--unlocked`` runs the same way without locking, as a baseline: every
+test that fails or is refused locked should pass there.  ``--json FILE``
+writes, per module, the counts, the status and, for each test not passed,
+its id and: for a failure, the first and last lines of its traceback
+(frames named by module, since lockdown hides the files); for a refusal,
+the operation, its kind and where it was refused; for a skip, the reason.
 """
 
 import argparse
@@ -354,6 +366,12 @@ def child_main(args):
         events.write(json.dumps(fields) + "\n")
         events.flush()
 
+    if args.memory:
+        # Set before lockdown, which refuses resource limits.
+        import resource
+        limit = args.memory * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     import faulthandler
     faulthandler.enable(all_threads=True)
     if args.timeout > 20:
@@ -443,7 +461,8 @@ def run_module(test, args):
         events_path = os.path.join(tmp, "events.jsonl")
         output_path = os.path.join(tmp, "output.txt")
         argv = [args.python, os.path.abspath(__file__), "--child", test,
-                "--events", events_path, "--timeout", str(args.timeout)]
+                "--events", events_path, "--timeout", str(args.timeout),
+                "--memory", str(args.memory)]
         if args.kernel:
             argv.append("--kernel")
         if args.unlocked:
@@ -532,9 +551,10 @@ def _add_test(record, event, seen):
     far to their class."""
     test = event["test"]
     cls = event["class"]
-    if test in seen:
+    if event.get("escaped") and test in seen:
         # An exception escaped the test's run() after the test was
-        # reported: the later report replaces the earlier one.
+        # reported: the later report replaces the earlier one.  (Ids are
+        # not unique: doctests of two modules may share one.)
         old = seen[test]
         record["counts"][old] -= 1
         if old != "passed":
@@ -636,6 +656,9 @@ def parse_args(argv=None):
                         help="write every module's details to FILE")
     parser.add_argument("--timeout", type=float, default=300,
                         help="seconds per module (default: 300)")
+    parser.add_argument("--memory", type=int, default=4096, metavar="MIB",
+                        help="address space limit of each child, in MiB "
+                        "(default: 4096; 0: none, as an ASan build needs)")
     parser.add_argument("--kernel", action="store_true",
                         help="lock with the kernel layer too")
     parser.add_argument("--unlocked", action="store_true",

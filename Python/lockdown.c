@@ -220,12 +220,38 @@ _PyLockdown_AddressAsLong(const void *ptr)
     return PyLong_FromVoidPtr((void *)ptr);
 }
 
+/* Linux numbers processes and threads below PID_MAX_LIMIT (2**22).  An id
+   in that range is permuted within it (a Feistel network of two 11-bit
+   halves) and moved above it: unique, never the id of a real process or
+   thread, and still a valid pid_t, so that code that hands os.getpid() or
+   a native id to a C function gets a refusal, not an OverflowError. */
+#define NATIVE_ID_HALF_BITS 11
+#define NATIVE_ID_LIMIT (UINT32_C(1) << (2 * NATIVE_ID_HALF_BITS))
+
+static uint32_t
+permute_native_id(uint32_t value, const uint32_t *keys, size_t nkeys)
+{
+    const uint32_t mask = (UINT32_C(1) << NATIVE_ID_HALF_BITS) - 1;
+    uint32_t left = value >> NATIVE_ID_HALF_BITS, right = value & mask;
+    for (size_t i = 0; i < nkeys; i++) {
+        uint32_t next = left ^ (_Py_Permute48Round(right, keys[i]) & mask);
+        left = right;
+        right = next;
+    }
+    return (left << NATIVE_ID_HALF_BITS) | right;
+}
+
 uint64_t
 _PyLockdown_MaskNativeThreadId(PyInterpreterState *interp,
                                unsigned long native_id)
 {
-    return _Py_Permute48(native_id, interp->lockdown.native_id_keys,
-                         Py_ARRAY_LENGTH(interp->lockdown.native_id_keys));
+    const uint32_t *keys = interp->lockdown.native_id_keys;
+    size_t nkeys = Py_ARRAY_LENGTH(interp->lockdown.native_id_keys);
+    if (native_id < NATIVE_ID_LIMIT) {
+        return NATIVE_ID_LIMIT
+               | permute_native_id((uint32_t)native_id, keys, nkeys);
+    }
+    return _Py_Permute48(native_id, keys, nkeys);
 }
 
 /* The ids threading recorded before lockdown (Thread._native_id of the

@@ -8,6 +8,7 @@ extern "C" {
 #  error "this header requires Py_BUILD_CORE define"
 #endif
 
+#include "pycore_lockdown_permute.h"  // _Py_Permute48()
 #include "pycore_pystate.h"       // _PyInterpreterState_GET()
 
 /* Lockdown: a one-way switch of an interpreter (lockdownlib.lockdown()).
@@ -90,70 +91,6 @@ PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
         }                                                   \
     } while (0)
 
-/* A keyed permutation of the low 48 bits of VALUE; the bits above, zero
-   in user-space addresses, are kept.  It hides addresses (id(), "%p",
-   thread identifiers) while keeping them unique and stable: a Feistel
-   network of two 24-bit halves, one round per key.  The round XORs the key
-   into the half, multiplies it by an odd 64-bit constant and keeps the top
-   24 bits of the product: those depend on every bit of the keyed half
-   through the carries, so a round is not linear, and it costs four
-   instructions, which matters because id() and every default repr pay for
-   it.  An obfuscation keyed by NKEYS * 32 bits, not a vetted block
-   cipher. */
-#define _Py_PERMUTE48_HALF_BITS 24
-#define _Py_PERMUTE48_HALF_MASK ((UINT32_C(1) << _Py_PERMUTE48_HALF_BITS) - 1)
-
-static inline uint32_t
-_Py_Permute48Round(uint32_t half, uint32_t key)
-{
-    uint64_t product = (uint64_t)(half ^ key) * UINT64_C(0x9e3779b97f4a7c15);
-    return (uint32_t)(product >> (64 - _Py_PERMUTE48_HALF_BITS));
-}
-
-static inline void
-_Py_Permute48Split(uint64_t value, uint32_t *left, uint32_t *right)
-{
-    *left = (uint32_t)(value >> _Py_PERMUTE48_HALF_BITS)
-            & _Py_PERMUTE48_HALF_MASK;
-    *right = (uint32_t)value & _Py_PERMUTE48_HALF_MASK;
-}
-
-/* VALUE's bits above the low 48, then LEFT and RIGHT. */
-static inline uint64_t
-_Py_Permute48Join(uint64_t value, uint32_t left, uint32_t right)
-{
-    return ((value >> (2 * _Py_PERMUTE48_HALF_BITS)
-             << (2 * _Py_PERMUTE48_HALF_BITS))
-            | ((uint64_t)left << _Py_PERMUTE48_HALF_BITS) | right);
-}
-
-static inline uint64_t
-_Py_Permute48(uint64_t value, const uint32_t *keys, size_t nkeys)
-{
-    uint32_t left, right;
-    _Py_Permute48Split(value, &left, &right);
-    for (size_t i = 0; i < nkeys; i++) {
-        uint32_t next = left ^ _Py_Permute48Round(right, keys[i]);
-        left = right;
-        right = next;
-    }
-    return _Py_Permute48Join(value, left, right);
-}
-
-/* The inverse of _Py_Permute48() with the same keys. */
-static inline uint64_t
-_Py_Unpermute48(uint64_t value, const uint32_t *keys, size_t nkeys)
-{
-    uint32_t left, right;
-    _Py_Permute48Split(value, &left, &right);
-    for (size_t i = nkeys; i > 0; i--) {
-        uint32_t previous = right ^ _Py_Permute48Round(left, keys[i - 1]);
-        right = left;
-        left = previous;
-    }
-    return _Py_Permute48Join(value, left, right);
-}
-
 /* What id() and "%p" show for PTR once the current interpreter is locked:
    a keyed permutation of the address, unique and stable like the address
    itself, from which the address cannot be read back. */
@@ -186,6 +123,10 @@ PyAPI_FUNC(PyObject *) _PyLockdown_CodeFilename(PyObject *filename);
    nothing changed, otherwise the interpreter is locked all the same and
    the next call finishes the work. */
 extern int _PyLockdown_Enable(PyInterpreterState *interp);
+
+/* Replace the paths INTERP keeps in Python objects by "<hidden>"
+   (Python/lockdown_paths.c); called by _PyLockdown_Enable(). */
+extern int _PyLockdown_HidePaths(PyInterpreterState *interp);
 
 /* The kernel layer (Python/lockdown_kernel.c): refuse, in the kernel and
    for every thread of the process, what lockdown refuses, so that a bug

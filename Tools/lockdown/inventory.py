@@ -8,7 +8,7 @@ module in it as "allowed" (harmless, locked or not), "blocked" (refused
 once locked) or "existing-only" (works only on objects made before
 lockdown, such as print on sys.stdout), with a one-line reason.  The
 modules it lists are lockdownlib.SAFE_MODULES: --update writes
-Include/internal/pycore_lockdown_safe.h (the C list) and
+Python/lockdown_safe_modules.h (the C list, beside the code that reads it) and
 Doc/includes/lockdown-inventory.rst (the table in the documentation) from
 it.  --check fails, naming them, on a public callable the inventory does
 not list, an entry that is "unreviewed" or names nothing, and generated
@@ -27,7 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
 INVENTORY = os.path.join(ROOT, "Lib", "test", "lockdown_inventory.json")
-HEADER = os.path.join(ROOT, "Include", "internal", "pycore_lockdown_safe.h")
+HEADER = os.path.join(ROOT, "Python", "lockdown_safe_modules.h")
 TABLE = os.path.join(ROOT, "Doc", "includes", "lockdown-inventory.rst")
 CLASSES = ("allowed", "blocked", "existing-only")
 # Public dunder callables that are doors too.

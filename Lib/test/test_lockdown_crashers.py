@@ -180,6 +180,22 @@ class ReentrancyTests(CrasherTestCase):
             expect(RuntimeError, lambda: t.read(1))
         """, expected="raised RuntimeError")
 
+    def test_buffered_init_from_readinto(self):
+        # found by fuzz_io (seed 3729480064): __init__ freed the buffer
+        # that readinto() was filling
+        self.run_locked("""
+            import io
+            class Raw(io.RawIOBase):
+                def readable(self):
+                    return True
+                def readinto(self, b):
+                    expect(RuntimeError, lambda: br.__init__(io.BytesIO()))
+                    b[:3] = b"abc"
+                    return 3
+            br = io.BufferedReader(Raw())
+            print("read", br.read(3))
+        """, expected="read b'abc'")
+
     def test_count_reentered_from_step(self):
         # gh-154670
         self.run_locked("""

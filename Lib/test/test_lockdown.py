@@ -1114,6 +1114,27 @@ report(json=id(obj) in seen, pickle=id(obj) in pickler.memo.copy())
 """)
         self.assertEqual(result, {"json": True, "pickle": True})
 
+    def test_semlock_address(self):
+        # SemLock._rebuild() takes a semaphore's address: any integer is a
+        # read and a decrement anywhere; .handle gives the address away.
+        import_helper.import_module("_multiprocessing")
+        result = self.run_scenario("""
+import _multiprocessing
+lock = _multiprocessing.SemLock(1, 1, 1, "/ldp-test-%d" % os.getpid(), True)
+handle = lock.handle
+before = attempt(lambda: _multiprocessing.SemLock._rebuild(
+    handle, 1, 1, None))
+lockdownlib.lockdown(kernel=False)
+after = attempt(lambda: _multiprocessing.SemLock._rebuild(
+    handle, 1, 1, None))
+report(before=before, after=after, masked=lock.handle != handle)
+""")
+        self.assertEqual(result["before"], {"refused": False, "error": None})
+        self.assertEqual(result["after"]["operation"],
+                         "_multiprocessing.SemLock._rebuild")
+        self.assertEqual(result["after"]["kind"], "native code")
+        self.assertTrue(result["masked"])
+
     def test_addaudithook_refused(self):
         # A hook added by locked code would watch the host's later events.
         result = self.run_scenario("""

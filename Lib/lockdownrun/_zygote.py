@@ -561,7 +561,10 @@ def _main():
     sys.path[:] = init["path"]
     # The terminal's Ctrl-C is for the pool, which closes the zygote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in init["preload"]:
+    # The modules reviewed as safe to import before locking are always
+    # there for guests (a locked worker cannot import them itself), then
+    # the host's own list.
+    for name in sorted(lockdownlib.SAFE_MODULES) + list(init["preload"]):
         try:
             __import__(name)
         except BaseException as exc:

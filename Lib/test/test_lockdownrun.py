@@ -254,7 +254,9 @@ class StatusTests(PoolTestCase):
         self.assertEqual(r.status, "output")
         self.assertTrue(r.truncated)
         self.assertEqual(len(r.stdout) + len(r.stderr), 2048)
-        self.assertEqual(r.signal, signal.SIGKILL)
+        # Killed, or ended by the broken pipe first: the pool closes the
+        # guest's output as soon as the cap is reached.
+        self.assertIn(r.signal, (signal.SIGKILL, None))
 
     def test_output_at_limit(self):
         r = self.run_guest("import sys; sys.stdout.write('y' * 1024)",

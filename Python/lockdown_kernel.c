@@ -255,9 +255,21 @@ static const int refused_syscalls[] = {
     __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid,
     __NR_setresuid, __NR_setresgid, __NR_setfsuid, __NR_setfsgid,
     __NR_setgroups, __NR_capset,
-    /* named IPC objects of the host */
-    __NR_shmget, __NR_shmat, __NR_msgget, __NR_semget, __NR_mq_open,
-    __NR_mq_unlink,
+    /* the host's IPC objects: System V ids are small integers that any
+       code can guess, so using one is refused as well as looking it up */
+    __NR_shmget, __NR_shmat, __NR_shmctl, __NR_msgget, __NR_msgsnd,
+    __NR_msgrcv, __NR_msgctl, __NR_semget, __NR_semop, __NR_semtimedop,
+    __NR_semctl, __NR_mq_open, __NR_mq_unlink,
+    /* what the kernel offers to few but exploits */
+#ifdef __NR_modify_ldt
+    __NR_modify_ldt,
+#endif
+#ifdef __NR_ustat
+    __NR_ustat,
+#endif
+#ifdef __NR_sysfs
+    __NR_sysfs,
+#endif
 #ifdef __NR_setrlimit
     __NR_setrlimit,
 #endif

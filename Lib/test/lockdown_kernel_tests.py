@@ -109,6 +109,9 @@ def raw_syscalls(workdir, port):
     unconnected = socket.socket()
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     pid = os.getpid()
+    # A System V message queue of the host, used by its id once locked.
+    queue = _testinternalcapi.lockdown_raw_syscall("msgget")
+    say("queue", queue)
     calls = [
         ("open", "/etc/passwd"),
         ("creat", os.path.join(workdir, "raw-created")),
@@ -125,6 +128,7 @@ def raw_syscalls(workdir, port):
         ("socketpair",),
         ("mprotect_sealed",),
         ("munmap_sealed",),
+        ("msgsnd", queue),
     ]
     started = threading.Event()
     go = threading.Event()

@@ -15,7 +15,7 @@ if not support.has_subprocess_support:
     raise unittest.SkipTest("test requires subprocess support")
 
 lockdownlib = import_helper.import_module("lockdownlib")
-import_helper.import_module("_testinternalcapi")
+_testinternalcapi = import_helper.import_module("_testinternalcapi")
 
 SCENARIOS = os.path.join(os.path.dirname(__file__), "lockdown_kernel_tests.py")
 REFUSED = {"EPERM", "EACCES"}
@@ -82,10 +82,15 @@ class KernelLayerTests(KernelTestCase):
                 pass
             seen, out = self.run_scenario("raw_syscalls", workdir, "0")
             self.assertEqual(sorted(os.listdir(workdir)), ["keep"])
+        queue = int(seen["queue"])
+        self.assertGreaterEqual(queue, 0, out)
+        self.addCleanup(_testinternalcapi.lockdown_raw_syscall, "msgrmid",
+                        queue)
         for where in ("main", "thread"):
             for call in ("open", "creat", "mkdir", "unlink", "socket",
                          "connect", "bind", "sendto", "fork", "execve",
-                         "kill", "mprotect_sealed", "munmap_sealed"):
+                         "kill", "mprotect_sealed", "munmap_sealed",
+                         "msgsnd"):
                 with self.subTest(where=where, call=call):
                     self.assertIn(seen[f"{where}:{call}"], REFUSED, out)
             # What a locked process may still do to itself.

@@ -373,6 +373,10 @@ LOOPS = {
 # Workloads that cannot run locked, by design.
 UNLOCKED_ONLY = {"guarded_call"}
 
+# Workloads whose time is spent in the kernel, which callgrind does not
+# count: timed only.
+SYSCALL_BOUND = {"fd_syscalls"}
+
 
 def prepare(name):
     return globals()["prepare_" + name]()

@@ -62,19 +62,34 @@ _PyLockdown_GetSafeModules(void)
     return names;
 }
 
+static int
+compare_module_names(const void *key, const void *entry)
+{
+    return strcmp((const char *)key, *(const char * const *)entry);
+}
+
+/* The table is sorted by strcmp (Tools/lockdown/inventory.py writes it). */
+int
+_PyLockdown_IsSafeModuleName(const char *name)
+{
+    return bsearch(name, _Py_lockdown_safe_modules,
+                   Py_ARRAY_LENGTH(_Py_lockdown_safe_modules),
+                   sizeof(_Py_lockdown_safe_modules[0]),
+                   compare_module_names) != NULL;
+}
+
 int
 _PyLockdown_IsSafeModule(PyObject *name)
 {
     if (!PyUnicode_Check(name)) {
         return 0;
     }
-    for (size_t i = 0; i < Py_ARRAY_LENGTH(_Py_lockdown_safe_modules); i++) {
-        const char *safe = _Py_lockdown_safe_modules[i];
-        if (PyUnicode_CompareWithASCIIString(name, safe) == 0) {
-            return 1;
-        }
+    const char *utf8 = PyUnicode_AsUTF8(name);
+    if (utf8 == NULL) {
+        PyErr_Clear();
+        return 0;
     }
-    return 0;
+    return _PyLockdown_IsSafeModuleName(utf8);
 }
 
 const char *
@@ -87,8 +102,8 @@ _PyLockdown_KindName(_Py_LockdownKind kind)
 }
 
 PyDoc_STRVAR(lockdown_import_error_doc,
-"The LockdownError of a refused import: also an ImportError, so that code\n\
-written to do without an optional module keeps working once locked.");
+"The LockdownError of a refused import: also a ModuleNotFoundError, so that\n\
+code written to do without an optional module keeps working once locked.");
 
 static PyObject *
 new_frozen_exception(const char *name, const char *doc, PyObject *bases,
@@ -124,7 +139,7 @@ init_error_types(PyInterpreterState *interp)
     if (error == NULL) {
         return -1;
     }
-    PyObject *bases = PyTuple_Pack(2, error, PyExc_ImportError);
+    PyObject *bases = PyTuple_Pack(2, error, PyExc_ModuleNotFoundError);
     if (bases == NULL) {
         Py_DECREF(error);
         return -1;
@@ -342,6 +357,16 @@ done:
     return res;
 }
 
+/* Set once any interpreter of the process locks; never cleared. */
+static int any_interpreter_locked = 0;
+
+int
+_PyLockdown_AnyLocked(void)
+{
+    return _Py_atomic_load_int_relaxed(&any_interpreter_locked)
+           | _Py_atomic_load_int_relaxed(&_PyLockdown_Sealed.state.locked);
+}
+
 int
 _PyLockdown_Enable(PyInterpreterState *interp)
 {
@@ -388,6 +413,7 @@ _PyLockdown_Enable(PyInterpreterState *interp)
                sizeof(native_id_keys));
         _Py_atomic_store_int_release(&interp->lockdown.enabled, 1);
     }
+    _Py_atomic_store_int_release(&any_interpreter_locked, 1);
     /* Nothing here runs Python code or lets go of the GIL: what is
        replaced is kept alive in a list until the end, so no finalizer runs
        before the paths are all gone.  If this fails, the interpreter stays

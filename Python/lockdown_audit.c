@@ -14,7 +14,8 @@
    operations lockdown allows (import of a built-in safe module,
    socket.__new__ adopting a descriptor, marshal.loads of data,
    code.__new__ of a renamed code object, mmap.__new__ of anonymous
-   memory) are left to the guards, which can tell the two apart. */
+   memory, sqlite3.connect of a private in-memory database) are left to
+   the guards, which can tell the two apart. */
 typedef struct {
     const char *event;
     _Py_LockdownKind kind;
@@ -118,7 +119,6 @@ static const denied_event denied_events[] = {
     {"socket.getservbyport", _Py_LOCKDOWN_NETWORK},
     {"socket.sendto", _Py_LOCKDOWN_NETWORK},
     {"socket.sethostname", _Py_LOCKDOWN_NETWORK},
-    {"sqlite3.connect", _Py_LOCKDOWN_FILESYSTEM},
     {"sqlite3.enable_load_extension", _Py_LOCKDOWN_FILESYSTEM},
     {"sqlite3.load_extension", _Py_LOCKDOWN_FILESYSTEM},
     {"subprocess.Popen", _Py_LOCKDOWN_PROCESS},

@@ -72,6 +72,11 @@ _PyLockdown_IsEnabled(void)
     return _PyLockdown_IsEnabledFor(_PyInterpreterState_GET());
 }
 
+/* Has any interpreter of the process locked?  For C code that runs without
+   an attached thread state, such as a library's own system calls made while
+   the GIL is released; it cannot tell which interpreter it works for. */
+PyAPI_FUNC(int) _PyLockdown_AnyLocked(void);
+
 /* Raise LockdownError for OPERATION (such as "os.listdir"); return NULL. */
 PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
                                           _Py_LockdownKind kind);
@@ -165,11 +170,18 @@ extern PyObject * _PyLockdown_GetDeniedEvents(void);
 /* A new frozenset of the names in lockdownlib.SAFE_MODULES. */
 extern PyObject * _PyLockdown_GetSafeModules(void);
 
-/* Is NAME (any object) in lockdownlib.SAFE_MODULES?  Built-in modules in
-   it may still be imported once locked: that reads nothing from disk. */
+/* Is NAME (any object, or a UTF-8 string) in lockdownlib.SAFE_MODULES?
+   Those of them the interpreter carries, built in or frozen, may still be
+   imported once locked: that reads nothing from disk. */
 extern int _PyLockdown_IsSafeModule(PyObject *name);
+extern int _PyLockdown_IsSafeModuleName(const char *name);
 
 extern void _PyLockdown_Clear(PyInterpreterState *interp);
+
+/* marshal.c: read the code of a frozen module, which the interpreter
+   carries; a locked interpreter refuses code objects from any other bytes. */
+extern PyObject * _PyMarshal_ReadFrozenObjectFromString(const char *str,
+                                                        Py_ssize_t len);
 
 #ifdef __cplusplus
 }

@@ -324,11 +324,22 @@ class FileTests(LockdownTestCase):
                                 ("os.lstat(os.curdir)", "os.lstat"),
                                 ("os.access(os.curdir, os.F_OK)", "os.access"),
                                 ("os.listdir(os.curdir)", "os.listdir"),
-                                ("list(os.scandir(os.curdir))", "os.scandir"),
-                                ("os.getcwd()", "os.getcwd"),
-                                ("os.getcwdb()", "os.getcwdb")]:
+                                ("list(os.scandir(os.curdir))", "os.scandir")]:
             with self.subTest(call=call):
                 self.check_refused(call, operation, "file system")
+
+    def test_working_directory_is_a_placeholder(self):
+        result = self.run_scenario('''
+            import os
+            real = os.getcwd()
+            lockdownlib.lockdown()
+            report(cwd=os.getcwd(), cwdb=os.getcwdb().decode(),
+                   abspath=os.path.abspath("data.txt"), real=real)
+            ''')
+        self.assertNotEqual(result["real"], "/")
+        self.assertEqual(result["cwd"], "/")
+        self.assertEqual(result["cwdb"], "/")
+        self.assertEqual(result["abspath"], "/data.txt")
 
     def test_traceback_and_warnings_still_work(self):
         # linecache must not turn formatting into a LockdownError.

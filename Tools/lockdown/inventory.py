@@ -28,6 +28,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
 INVENTORY = os.path.join(ROOT, "Lib", "test", "lockdown_inventory.json")
 HEADER = os.path.join(ROOT, "Python", "lockdown_safe_modules.h")
+FROZEN = os.path.join(ROOT, "Python", "lockdown_frozen_modules.txt")
+# Frozen by upstream already (Tools/build/freeze_modules.py's own sections).
+UPSTREAM_FROZEN = {
+    "_collections_abc", "_frozen_importlib", "_frozen_importlib_external",
+    "_sitebuiltins", "abc", "codecs", "genericpath", "importlib._bootstrap",
+    "importlib._bootstrap_external", "importlib.machinery", "importlib.util",
+    "io", "ntpath", "os", "os.path", "posixpath", "runpy", "site", "stat",
+    "zipimport"}
 TABLE = os.path.join(ROOT, "Doc", "includes", "lockdown-inventory.rst")
 CLASSES = ("allowed", "blocked", "existing-only")
 # Public dunder callables that are doors too.
@@ -66,7 +74,9 @@ def render_table(data):
              "   * - callable", "     - once locked", "     - why"]
     counts = dict.fromkeys(CLASSES, 0)
     for module in sorted(data["modules"]):
-        for name, entry in sorted(data["modules"][module]["callables"].items()):
+        info = data["modules"][module]
+        for name in sorted(info["callables"]):
+            entry = entry_of(info, name)
             cls, reason = entry["class"], entry["reason"]
             counts[cls] = counts.get(cls, 0) + 1
             lines += [f"   * - ``{name}``", f"     - {cls}", f"     - {reason}"]
@@ -74,6 +84,45 @@ def render_table(data):
     summary = (f"{total} callables in {len(data['modules'])} modules: "
                + ", ".join(f"{counts[c]} {c}" for c in CLASSES) + ".")
     return "\n".join([summary, ""] + lines) + "\n"
+
+
+def entry_of(info, name):
+    """The entry of NAME: a class string uses its module's reason."""
+    entry = info["callables"][name]
+    if isinstance(entry, str):
+        return {"class": entry, "reason": info.get("reason", "")}
+    return entry
+
+
+def stdlib_source(module_name):
+    """Lib/a/b.py or Lib/a/b/__init__.py (and True) for a pure-Python
+    module; None for a built-in or generated one."""
+    base = os.path.join(os.path.dirname(os.__file__),
+                        *module_name.split("."))
+    if os.path.exists(os.path.join(base, "__init__.py")):
+        return True
+    if os.path.exists(base + ".py"):
+        return False
+    return None
+
+
+def render_frozen(data):
+    lines = ["# Written by Tools/lockdown/inventory.py from "
+             "Lib/test/lockdown_inventory.json:",
+             "# the pure-Python modules of lockdownlib.SAFE_MODULES that "
+             "Tools/build/",
+             "# freeze_modules.py freezes into the interpreter, so that a "
+             "locked guest",
+             "# imports them without reading a file.  Do not edit; run the "
+             "script with",
+             "# --update, then 'make regen-frozen' in the assembled tree."]
+    for name in sorted(data["modules"]):
+        if name in UPSTREAM_FROZEN:
+            continue
+        ispkg = stdlib_source(name)
+        if ispkg is not None:
+            lines.append(f"<{name}>" if ispkg else name)
+    return "\n".join(lines) + "\n"
 
 
 def problems(data):
@@ -89,7 +138,8 @@ def problems(data):
             found.append(f"{name}: a public callable the inventory does not list")
         for name in sorted(listed - actual):
             found.append(f"{name}: listed, but {module} has no such callable")
-        for name, entry in sorted(info["callables"].items()):
+        for name in sorted(info["callables"]):
+            entry = entry_of(info, name)
             if entry.get("class") not in CLASSES:
                 found.append(f"{name}: class {entry.get('class')!r} "
                              f"(review it: one of {', '.join(CLASSES)})")
@@ -97,7 +147,7 @@ def problems(data):
                 found.append(f"{name}: no reason given")
             if entry.get("class") == "blocked" and not entry.get("example"):
                 found.append(f"{name}: blocked, but no example call")
-    for path, text in ((HEADER, render_header(data)), (TABLE, render_table(data))):
+    for path, text in generated(data):
         try:
             with open(path, encoding="utf-8") as f:
                 current = f.read()
@@ -107,6 +157,11 @@ def problems(data):
             found.append(f"{os.path.relpath(path, ROOT)}: out of date "
                          f"(run Tools/lockdown/inventory.py --update)")
     return found
+
+
+def generated(data):
+    return ((HEADER, render_header(data)), (TABLE, render_table(data)),
+            (FROZEN, render_frozen(data)))
 
 
 def update(data):
@@ -122,7 +177,7 @@ def update(data):
     with open(INVENTORY, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, ensure_ascii=False)
         f.write("\n")
-    for path, text in ((HEADER, render_header(data)), (TABLE, render_table(data))):
+    for path, text in generated(data):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
 

@@ -19,6 +19,23 @@ module lockdownlib
 [clinic start generated code]*/
 /*[clinic end generated code: output=da39a3ee5e6b4b0d input=402f9c88f05a56a1]*/
 
+/* Lib/_lockdown_forget.py: what the standard library cached of the host. */
+static int
+forget_host_facts(void)
+{
+    PyObject *module = PyImport_ImportModule("_lockdown_forget");
+    if (module == NULL) {
+        return -1;
+    }
+    PyObject *res = PyObject_CallMethod(module, "forget", NULL);
+    Py_DECREF(module);
+    if (res == NULL) {
+        return -1;
+    }
+    Py_DECREF(res);
+    return 0;
+}
+
 /*[clinic input]
 lockdownlib.lockdown
 
@@ -51,10 +68,22 @@ lockdownlib_lockdown_impl(PyObject *module, int kernel, int allow_exit)
 /*[clinic end generated code: output=d617dee122350c95 input=2ef76a27a1c36481]*/
 {
     PyInterpreterState *interp = _PyInterpreterState_GET();
+    PyObject *forget_error = NULL;
     if (!_PyLockdown_IsEnabledFor(interp)) {
         interp->lockdown.allow_exit = allow_exit;
+        /* What the standard library cached of the host goes first: once
+           locked, nothing could refresh it.  A failure there still locks
+           (lockdown fails closed) and is raised after. */
+        if (forget_host_facts() < 0) {
+            forget_error = PyErr_GetRaisedException();
+        }
     }
     if (_PyLockdown_Enable(interp) < 0) {
+        Py_XDECREF(forget_error);
+        return NULL;
+    }
+    if (forget_error != NULL) {
+        PyErr_SetRaisedException(forget_error);
         return NULL;
     }
     if (!kernel) {

@@ -561,10 +561,11 @@ def _main():
     sys.path[:] = init["path"]
     # The terminal's Ctrl-C is for the pool, which closes the zygote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The modules reviewed as safe to import before locking are always
-    # there for guests (a locked worker cannot import them itself), then
-    # the host's own list.
-    for name in sorted(lockdownlib.SAFE_MODULES) + list(init["preload"]):
+    # The modules reviewed as safe to import before locking are imported
+    # once here (a locked worker could import them, but each run would pay
+    # for it), with what lockdown() itself imports, then the host's list.
+    for name in (sorted(lockdownlib.SAFE_MODULES) + ["_lockdown_forget"]
+                 + list(init["preload"])):
         try:
             __import__(name)
         except BaseException as exc:

@@ -9,7 +9,9 @@ linecache and os.environ are hidden by the interpreter itself
 nothing of the host, since its look-ups meet the guards.
 
 Each hook is written for the module as it is in this release; a hook that
-fails makes lockdown() raise after locking (it fails closed).
+fails makes lockdown() raise after locking (it fails closed).  PRELOAD
+names C modules whose library reads a file on first use: they are imported
+before locking, so that a guest's import reads nothing.
 """
 
 import os
@@ -30,6 +32,25 @@ def _gettext(module):
                                              "share", "locale")
 
 
+def _inspect(module):
+    # getmodule() maps the absolute paths of the modules it has seen.
+    module.modulesbyfile.clear()
+    module._filesbymodname.clear()
+
+
+def _logging(module):
+    # A FileHandler keeps the absolute path of its log file (in its repr):
+    # it goes on writing to the file it has open.
+    import lockdownlib
+    for ref in list(module._handlerList):
+        handler = ref()
+        if getattr(handler, "baseFilename", None) is not None:
+            handler.baseFilename = lockdownlib.HIDDEN_PATH
+            raw = getattr(getattr(handler.stream, "buffer", None), "raw", None)
+            if raw is not None and hasattr(raw, "name"):
+                raw.name = lockdownlib.HIDDEN_PATH
+
+
 def _mimetypes(module):
     # Read the host's tables now; once locked, init() reads no file.
     if not module.inited:
@@ -41,6 +62,13 @@ def _tempfile(module):
     module.tempdir = None
 
 
+def _urllib_request(module):
+    # thishost() and localhost() cache the host's addresses.
+    module._thishost = module._localhost = None
+    module.FileHandler.names = None
+    module._url_tempfiles.clear()
+
+
 def _uuid(module):
     # getnode() cached the hardware address; once locked it draws a random
     # node instead.
@@ -50,13 +78,26 @@ def _uuid(module):
 HOOKS = {
     "builtins": _builtins,
     "gettext": _gettext,
+    "inspect": _inspect,
+    "logging": _logging,
     "mimetypes": _mimetypes,
     "tempfile": _tempfile,
+    "urllib.request": _urllib_request,
     "uuid": _uuid,
 }
 
+# C modules whose library reads a file when first used: OpenSSL reads its
+# configuration file when _hashlib or _ssl is first imported.  Importing
+# them now, while files may still be read, spares a guest's later import.
+PRELOAD = ("_hashlib", "_ssl")
+
 
 def forget():
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
     for name, hook in HOOKS.items():
         module = sys.modules.get(name)
         if module is not None:

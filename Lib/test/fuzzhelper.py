@@ -760,7 +760,11 @@ class Walker:
     # Callables that would only stop the run, not test the interpreter.
     SKIP = frozenset({"exit", "quit", "input", "breakpoint", "help",
                       "copyright", "credits", "license", "lockdown",
-                      "_exit", "abort"})
+                      "_exit", "abort",
+                      # Wait for a signal, a terminal or a debugger user.
+                      "pause", "sigwait", "sigwaitinfo", "interact",
+                      "set_trace", "post_mortem", "pm", "run_forever",
+                      "default_int_handler", "interrupt_main"})
 
     def __init__(self, rng, depth=2):
         self.rng = rng
@@ -855,7 +859,8 @@ class Fuzzer:
     # module globals (globals() called from C is this module's) or builtins.
     def step(self, _write=os.write, _len=len, _isinstance=isinstance,
              _plain=(int, float, str, bytes), _errors=(Exception, SystemExit,
-                                                       GeneratorExit)):
+                                                       GeneratorExit,
+                                                       KeyboardInterrupt)):
         name, func = self.rng.choice(self.walker.callables)
         args, kwargs = self.arguments()
         self.calls += 1
@@ -879,13 +884,14 @@ def install_escape_watch(progress):
     # Locked code cannot end the process with os._exit(): leave through
     # SystemExit.
     write, exit_now = os.write, sys.exit
-    builtin = set(sys.builtin_module_names) & set(lockdownlib.SAFE_MODULES)
+    # A locked interpreter still imports SAFE_MODULES, from itself.
+    safe = frozenset(lockdownlib.SAFE_MODULES)
     forbidden = FORBIDDEN_EVENTS
 
     def hook(event, args):
         if event not in forbidden or not is_locked():
             return
-        if event == "import" and args and args[0] in builtin:
+        if event == "import" and args and args[0] in safe:
             return
         message = f"ESCAPE {event} {args!r:.200}\n"
         write(progress, message.encode("utf-8", "replace"))

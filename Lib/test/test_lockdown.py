@@ -770,22 +770,23 @@ class PathTests(LockdownTestCase):
 
     def test_module_attributes(self):
         result = self.run_scenario("""
-import json, json.decoder, importlib
+import wsgiref, wsgiref.handlers, importlib
 lockdownlib.lockdown()
 report(hidden=lockdownlib.HIDDEN_PATH,
-       file=os.__file__, cached=json.__cached__,
-       origin=json.__spec__.origin, cached_spec=json.__spec__.cached,
-       locations=list(json.__spec__.submodule_search_locations),
-       package_path=list(json.__path__), loader=json.__loader__.path,
-       decoder=json.decoder.__file__, repr=repr(json))
+       file=wsgiref.__file__, cached=wsgiref.__cached__,
+       origin=wsgiref.__spec__.origin, cached_spec=wsgiref.__spec__.cached,
+       locations=list(wsgiref.__spec__.submodule_search_locations),
+       package_path=list(wsgiref.__path__), loader=wsgiref.__loader__.path,
+       handlers=wsgiref.handlers.__file__, repr=repr(wsgiref))
 """)
+        # wsgiref: a package read from files (SAFE_MODULES are frozen).
         hidden = result.pop("hidden")
         self.assertEqual(hidden, "<hidden>")
         self.assertEqual(result, {
             "file": hidden, "cached": hidden, "origin": hidden,
             "cached_spec": hidden, "locations": [hidden],
             "package_path": [hidden], "loader": hidden,
-            "decoder": hidden, "repr": f"<module 'json' from '{hidden}'>"})
+            "handlers": hidden, "repr": f"<module 'wsgiref' from '{hidden}'>"})
 
     def test_sys(self):
         result = self.run_scenario("""
@@ -1164,6 +1165,7 @@ report(outcome=outcome, seen=seen)
 seen = []
 sys.addaudithook(lambda event, args: seen.append(event))
 lockdownlib.lockdown()
+seen.clear()            # lockdown() itself may import (_lockdown_forget)
 for event in ("builtins.id", "exec", "compile", "object.__setattr__",
               "import", "socket.__new__", "marshal.loads", "code.__new__"):
     sys.audit(event)
@@ -1266,7 +1268,7 @@ def run(expr):
         ("os.getloadavg()", "os.getloadavg", "host identity"),
         ("os.getpriority(os.PRIO_PROCESS, 0)", "os.getpriority",
          "host identity"),
-        ("os.sched_getaffinity(0)", "os.sched_getaffinity", "host identity"),
+        ("os.sched_getaffinity(1)", "os.sched_getaffinity", "host identity"),
         ("os.sched_getscheduler(0)", "os.sched_getscheduler",
          "host identity"),
         ("os.sched_getparam(0)", "os.sched_getparam", "host identity"),
@@ -1597,17 +1599,18 @@ report(allowed={{n: outcomes(resolve(n)) for n, e in entries.items()
 class ImportTests(LockdownTestCase):
 
     def test_import_statement(self):
-        self.check_refused("__import__('json')", "import", "import",
-                           setup="sys.modules.pop('json', None)",
-                           unlocked="(__import__('json'), sys.modules.pop('json'))",
+        # ftplib: a module outside SAFE_MODULES.
+        self.check_refused("__import__('ftplib')", "import", "import",
+                           setup="sys.modules.pop('ftplib', None)",
+                           unlocked="(__import__('ftplib'), sys.modules.pop('ftplib'))",
                            error_type="LockdownImportError")
 
     def test_refused_import_is_import_error(self):
         result = self.run_scenario('''
             lockdownlib.lockdown()
             try:
-                import fractions
-            except ImportError as exc:
+                import ftplib
+            except ModuleNotFoundError as exc:
                 caught = isinstance(exc, RuntimeError)
             report(caught=caught)
         ''')
@@ -1639,21 +1642,21 @@ class ImportTests(LockdownTestCase):
         # Lockdown empties sys.path; given one back, importlib's path
         # finder is refused when it stats its directories.
         self.check_refused("(sys.path.extend(paths), "
-                           "importlib.import_module('json'))", "os.stat",
+                           "importlib.import_module('ftplib'))", "os.stat",
                            "file system",
                            setup="import importlib\n"
                                  "paths = list(sys.path)\n"
-                                 "sys.modules.pop('json', None)",
-                           unlocked="(importlib.import_module('json'), "
-                                    "sys.modules.pop('json'))")
+                                 "sys.modules.pop('ftplib', None)",
+                           unlocked="(importlib.import_module('ftplib'), "
+                                    "sys.modules.pop('ftplib'))")
 
     def test_import_module_finds_nothing(self):
         result = self.run_scenario("""
 import importlib
-sys.modules.pop("json", None)
+sys.modules.pop("ftplib", None)
 lockdownlib.lockdown()
 try:
-    importlib.import_module("json")
+    importlib.import_module("ftplib")
 except ImportError as exc:
     outcome = type(exc).__name__
 report(outcome=outcome)
@@ -1664,7 +1667,7 @@ report(outcome=outcome)
         self.check_refused("_imp.create_dynamic(spec)", "_imp.create_dynamic",
                            "import", error_type="LockdownImportError",
                            setup="import _imp, importlib.util\n"
-                                 "spec = importlib.util.find_spec('_json')")
+                                 "spec = importlib.util.find_spec('_zoneinfo')")
 
     def test_builtin_creation(self):
         self.check_refused("_imp.create_builtin(spec)",
@@ -1678,20 +1681,30 @@ report(outcome=outcome)
         self.check_refused("_imp.exec_dynamic(mod)", "_imp.exec_dynamic",
                            "import", error_type="LockdownImportError",
                            setup="import _imp, importlib.util\n"
-                                 "spec = importlib.util.find_spec('_json')\n"
+                                 "spec = importlib.util.find_spec('_zoneinfo')\n"
                                  "mod = _imp.create_dynamic(spec)")
 
     def test_frozen_init(self):
-        self.check_refused("_imp.init_frozen('__hello__')",
-                           "_imp.init_frozen", "import",
-                           error_type="LockdownImportError",
-                           setup="import _imp")
+        # A frozen module outside SAFE_MODULES is not found once locked.
+        result = self.run_scenario('''
+            import _imp
+            before = _imp.init_frozen("__hello__") is not None
+            lockdownlib.lockdown()
+            report(before=before, after=_imp.init_frozen("__hello__"))
+        ''')
+        self.assertTrue(result["before"])
+        self.assertIsNone(result["after"])
 
     def test_frozen_code(self):
-        self.check_refused("_imp.get_frozen_object('__hello__')",
-                           "_imp.get_frozen_object", "import",
-                           error_type="LockdownImportError",
-                           setup="import _imp")
+        result = self.run_scenario('''
+            import _imp
+            before = attempt(lambda: _imp.get_frozen_object("__hello__"))
+            lockdownlib.lockdown()
+            report(before=before,
+                   after=attempt(lambda: _imp.get_frozen_object("__hello__")))
+        ''')
+        self.assertEqual(result["before"], {"refused": False, "error": None})
+        self.assertIn("ImportError", result["after"]["error"])
 
     def test_zipimport(self):
         with os_helper.temp_dir() as tmp:

@@ -112,7 +112,6 @@ static const struct {
     S(fork),
     S(vfork),
     S(socket),
-    S(socketpair),
     S(bind),
     S(connect),
     S(listen),

@@ -257,6 +257,73 @@ class ReentrancyTests(CrasherTestCase):
         """, expected="raised ValueError")
 
 
+class SafeModuleCrashTests(CrasherTestCase):
+    """Crashes found by the review of the guest's standard library."""
+
+    def test_expat_parse_reentered_from_a_handler(self):
+        self.run_locked("""
+            import pyexpat
+            p = pyexpat.ParserCreate()
+            p.StartElementHandler = lambda name, attrs: p.Parse(b"<b/>", False)
+            expect(RuntimeError, lambda: p.Parse(b"<a><c/></a>", True))
+        """, expected="raised RuntimeError")
+
+    def test_expat_parse_reentered_from_parsefile_read(self):
+        self.run_locked("""
+            import pyexpat
+            p = pyexpat.ParserCreate()
+            class F:
+                def read(self, n):
+                    p.Parse(b"<x>", False)
+                    return b""
+            expect(RuntimeError, lambda: p.ParseFile(F()))
+        """, expected="raised RuntimeError")
+
+    def test_elementtree_feed_reentered_from_the_target(self):
+        self.run_locked("""
+            import xml.etree.ElementTree as ET
+            class Target:
+                def start(self, tag, attrs):
+                    parser.feed("<b/>")
+            parser = ET.XMLParser(target=Target())
+            expect(RuntimeError, lambda: parser.feed("<a><c/></a>"))
+        """, expected="raised RuntimeError")
+
+    def test_elementtree_init_reentered_from_the_target(self):
+        self.run_locked("""
+            import xml.etree.ElementTree as ET
+            class Target:
+                def start(self, tag, attrs):
+                    parser.__init__(target=Target())
+            parser = ET.XMLParser(target=Target())
+            expect(RuntimeError, lambda: parser.feed("<a><c/></a>"))
+        """, expected="raised RuntimeError")
+
+    def test_sre_code_with_short_skips(self):
+        # An IN with skip 1 and an INFO whose skip ends before its fields
+        # made the validator read out of bounds.
+        self.run_locked("""
+            import _sre
+            for code in ([13, 1, 1], [14, 0, 1, 0, 0, 2**31, 0, 1],
+                         [14, 4, 1, 0, 0, 1, 0], [7, 1, 0, 1]):
+                expect(RuntimeError,
+                       lambda: _sre.compile("", 0, code, 0, {}, (None,)))
+        """, expected="raised RuntimeError")
+
+    def test_sqlite_fts3_tokenizer_pointer(self):
+        # fts3_tokenizer() handed out and called raw function pointers.
+        self.run_locked("""
+            import sqlite3
+            db = sqlite3.connect(":memory:")
+            def install():
+                db.execute("select fts3_tokenizer('evil', x'4141414141410000')")
+                db.execute("create virtual table t using fts3(tokenize=evil)")
+            expect(sqlite3.Error, install)
+            value = db.execute("select fts3_tokenizer('simple')").fetchone()[0]
+            print("pointer", value)
+        """, expected="raised OperationalError\npointer None")
+
+
 class EndingTheProcessTests(CrasherTestCase):
     """Locked code cannot end the process on purpose."""
 

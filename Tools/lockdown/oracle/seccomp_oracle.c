@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -161,7 +162,6 @@ static const struct {
     S(setsid),
     S(setpgid),
     S(setrlimit),
-    S(prlimit64),
     S(syslog),
     S(memfd_secret),
 };
@@ -178,7 +178,7 @@ oracle_name(int nr)
         const char *name;
     } checked[] = {
         {__NR_clone, "clone"}, {__NR_kill, "kill"}, {__NR_tgkill, "tgkill"},
-        {__NR_tkill, "tkill"},
+        {__NR_tkill, "tkill"}, {__NR_prlimit64, "prlimit64"},
     };
     for (size_t i = 0; i < N_TRAPPED; i++) {
         if (trapped[i].nr == nr) {
@@ -196,7 +196,7 @@ oracle_name(int nr)
 int
 oracle_trapped_count(void)
 {
-    return N_TRAPPED + 4;
+    return N_TRAPPED + 5;
 }
 
 /* Install the filter.  Returns 0, or -1 with errno set. */
@@ -248,6 +248,20 @@ oracle_install(int fd)
     filter[k++] = (struct sock_filter)TRAP;
     filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
         __NR_tkill, 0, 1);
+    filter[k++] = (struct sock_filter)TRAP;
+    /* prlimit64: reading limits (no new limit, as getrlimit() and
+       sysconf() do), not setting them; as the kernel layer allows. */
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+        __NR_prlimit64, 0, 6);
+    filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+        offsetof(struct seccomp_data, args) + 2 * sizeof(uint64_t));
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+        0, 0, 3);
+    filter[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+        offsetof(struct seccomp_data, args) + 2 * sizeof(uint64_t) + 4);
+    filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+        0, 0, 1);
+    filter[k++] = (struct sock_filter)ALLOW;
     filter[k++] = (struct sock_filter)TRAP;
     for (size_t i = 0; i < N_TRAPPED; i++) {
         filter[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,

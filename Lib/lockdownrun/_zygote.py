@@ -251,6 +251,8 @@ def _run_guest(code, stdout, stderr):
                                        GUEST_FILENAME)
     main = type(sys)("__main__")
     main.__builtins__ = builtins
+    # inspect finds a class's source through its module's __file__.
+    main.__file__ = GUEST_FILENAME
     sys.modules["__main__"] = main
     report = {"status": "ok", "error": None, "refused": None}
     exit_code = 0

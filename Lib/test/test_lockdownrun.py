@@ -124,6 +124,28 @@ class StatusTests(PoolTestCase):
                            "print(lockdownlib.is_locked(), __name__)")
         self.assertEqual(r.stdout, "True __main__\n")
 
+    def test_guest_source_for_inspect(self):
+        code = ("import inspect\n"
+                "def f():\n    return 1\n"
+                "class A:\n    pass\n"
+                "print(inspect.getsource(f) + inspect.getsource(A), end='')\n")
+        r = self.run_guest(code)
+        self.assertEqual(r.status, "ok", r.stderr)
+        self.assertEqual(r.stdout, "def f():\n    return 1\nclass A:\n    pass\n")
+
+    def test_guest_imports_the_standard_library_it_needs(self):
+        # Modules the zygote imported, and one it had not (all of
+        # SAFE_MODULES are imported there; the guest drops one first).
+        code = ("import sys, json, asyncio, sqlite3\n"
+                "sys.modules.pop('fractions')\n"
+                "import fractions\n"
+                "async def main(): return fractions.Fraction(1, 3)\n"
+                "db = sqlite3.connect(':memory:')\n"
+                "print(asyncio.run(main()), json.dumps(db.execute('select 1').fetchone()))\n")
+        r = self.run_guest(code)
+        self.assertEqual(r.status, "ok", r.stderr)
+        self.assertEqual(r.stdout, "1/3 [1]\n")
+
     def test_stdin(self):
         code = "import sys; print(sys.stdin.read().upper(), end='')"
         self.assertEqual(self.run_guest(code, "h\u00e9").stdout, "H\u00c9")

@@ -86,10 +86,12 @@ HOOKS = {
     "uuid": _uuid,
 }
 
-# C modules whose library reads a file when first used: OpenSSL reads its
-# configuration file when _hashlib or _ssl is first imported.  Importing
-# them now, while files may still be read, spares a guest's later import.
-PRELOAD = ("_hashlib", "_ssl")
+# C modules of SAFE_MODULES that are shared libraries, not built in (their
+# C libraries, OpenSSL and SQLite, would slow every start-up), and whose
+# libraries read files when first used (OpenSSL its configuration): they
+# are imported now, while files may still be read, so that a guest can
+# import them once locked.
+PRELOAD = ("_hashlib", "_ssl", "_sqlite3")
 
 
 def forget():

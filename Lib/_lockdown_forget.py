@@ -39,9 +39,13 @@ def _inspect(module):
 
 
 def _logging(module):
+    # _srcfile is logging's own path, to tell its frames from its callers':
+    # once locked its code's file reads as HIDDEN_PATH, and so must this.
     # A FileHandler keeps the absolute path of its log file (in its repr):
     # it goes on writing to the file it has open.
     import lockdownlib
+    if module._srcfile and os.sep in module._srcfile:
+        module._srcfile = lockdownlib.HIDDEN_PATH
     for ref in list(module._handlerList):
         handler = ref()
         if getattr(handler, "baseFilename", None) is not None:

@@ -65,20 +65,42 @@ class ImportOnceLockedTests(GuestTestCase):
         self.assertGreater(result["imported"], 300)
 
     def test_safe_modules_are_carried_by_the_interpreter(self):
-        # Built in or frozen; the few others are put in sys.modules by
-        # their parent package (collections.abc, os.path, pyexpat.errors).
-        # lockdown() imports the few shared ones itself (PRELOAD).
-        import _imp, _lockdown_forget
+        # Built in or frozen (the frozen table is read once locked); the few
+        # others are put in sys.modules by their parent package
+        # (collections.abc, os.path, pyexpat.errors), or imported by
+        # lockdown() itself (_lockdown_forget.PRELOAD).
+        result = self.run_scenario('''
+            import _imp, _lockdown_forget
+            before = sorted(name for name in lockdownlib.SAFE_MODULES
+                            if _imp.is_frozen(name)
+                            and name not in ("abc", "codecs", "io", "os",
+                                             "posixpath", "ntpath",
+                                             "genericpath", "stat",
+                                             "_collections_abc",
+                                             "_frozen_importlib",
+                                             "_frozen_importlib_external",
+                                             "importlib.util",
+                                             "importlib.machinery",
+                                             "zipimport", "os.path"))
+            lockdownlib.lockdown(kernel=False)
+            carried = {name: name in sys.builtin_module_names
+                       or _imp.is_frozen(name)
+                       for name in lockdownlib.SAFE_MODULES}
+            report(before=before, carried=carried,
+                   preload=list(_lockdown_forget.PRELOAD))
+            ''')
         by_parent = {"collections.abc", "os.path", "pyexpat.errors",
                      "pyexpat.model", "xml.parsers.expat.errors",
                      "xml.parsers.expat.model", "importlib._bootstrap",
                      "importlib._bootstrap_external"}
-        preloaded = set(_lockdown_forget.PRELOAD)
+        preloaded = set(result["preload"])
         self.assertLessEqual(preloaded, lockdownlib.SAFE_MODULES)
-        for name in sorted(lockdownlib.SAFE_MODULES - by_parent - preloaded):
-            with self.subTest(module=name):
-                self.assertTrue(name in sys.builtin_module_names
-                                or _imp.is_frozen(name))
+        # Before lockdown, they come from files, as upstream.
+        self.assertEqual(result["before"], [])
+        for name, carried in sorted(result["carried"].items()):
+            if name not in by_parent | preloaded:
+                with self.subTest(module=name):
+                    self.assertTrue(carried)
 
     def test_modules_outside_safe_modules_stay_refused(self):
         result = self.run_scenario('''

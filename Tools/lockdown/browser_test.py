@@ -207,8 +207,7 @@ class Checks:
                                  ("Open a socket", "socket.socket"),
                                  ("Learn the host's name",
                                   "socket.gethostname"),
-                                 ("Learn the current directory",
-                                  "os.getcwd")]:
+                                 ("Look up a user", "pwd.getpwnam")]:
             self.choose_example(title)
             status, badge, out, err, message = self.run()
             assert status == "refused", (title, status, badge)

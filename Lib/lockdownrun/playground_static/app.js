@@ -96,11 +96,11 @@ s.connect(("example.com", 80))
 
 print(socket.gethostname())
 `},
-    {group: "Escape attempts", title: "Learn the current directory", stdin: "",
+    {group: "Escape attempts", title: "Look up a user", stdin: "",
      code:
-`import os
+`import pwd
 
-print(os.getcwd())
+print(pwd.getpwnam("root"))
 `},
     {group: "Escape attempts", title: "List the root directory", stdin: "",
      code:

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 from . import _zygote
 
@@ -33,6 +34,10 @@ MAX_REPORT = 1024 * 1024
 MAX_WORKERS = 1024
 # How long a starting zygote may take to import its preload list.
 START_TIMEOUT = 60.0
+# A zygote that dies is restarted, MAX_RESTARTS times in RESTART_WINDOW
+# seconds at most; then the pool is broken.
+MAX_RESTARTS = 3
+RESTART_WINDOW = 60.0
 
 _READ = selectors.EVENT_READ
 _WRITE = selectors.EVENT_WRITE
@@ -217,6 +222,7 @@ class Pool:
         self._broken = None
         self._active = {}        # token -> _Run
         self._next_token = 0
+        self._deaths = []        # when zygotes died (monotonic)
         self._start_zygote()
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
@@ -270,6 +276,35 @@ class Pool:
         except BaseException:
             self._stop_zygote()
             raise
+
+    def _zygote_died(self):
+        # Killed, or out of memory: the runs it had are lost (their workers
+        # go with it: they share its process group), and a new zygote
+        # serves the runs still queued, unless zygotes keep dying.
+        try:
+            os.killpg(self.zygote_pid, signal.SIGKILL)
+        except OSError:
+            pass
+        now = time.monotonic()
+        self._deaths = [t for t in self._deaths
+                        if now - t < RESTART_WINDOW] + [now]
+        with self._lock:
+            self._fail_all("the zygote exited during this run")
+        self._stop_zygote()
+        if len(self._deaths) > MAX_RESTARTS:
+            reason = (f"the zygote exited {len(self._deaths)} times in "
+                      f"{RESTART_WINDOW:.0f} s")
+        else:
+            try:
+                self._start_zygote()
+            except BaseException as exc:
+                reason = f"the zygote exited and could not restart: {exc}"
+            else:
+                self._selector.register(self._zsock, _READ, None)
+                return
+        with self._lock:
+            self._broken = reason
+            self._fail_all(reason)
 
     def _stop_zygote(self):
         # The zygote kills its workers and exits when its socket closes.
@@ -529,9 +564,7 @@ class Pool:
             data = b""
         if data[:1] != _zygote.MSG_EXIT:
             self._selector.unregister(self._zsock)
-            with self._lock:
-                self._broken = "the zygote exited"
-                self._fail_all(self._broken)
+            self._zygote_died()
             return
         body = json.loads(data[1:])
         run = self._active.get(body["t"])

@@ -414,6 +414,58 @@ class IsolationTests(PoolTestCase):
 
 
 class PoolTests(unittest.TestCase):
+    @unittest.skipUnless(os.path.isdir("/proc/self"), "needs /proc")
+    def test_a_dead_zygote_is_restarted(self):
+        def group(pgid):
+            members = []
+            for name in os.listdir("/proc"):
+                try:
+                    with open(f"/proc/{name}/stat") as f:
+                        fields = f.read().rpartition(")")[2].split()
+                except OSError:
+                    continue
+                if int(fields[2]) == pgid and fields[0] != "Z":
+                    members.append((int(name), fields[0]))
+            return members
+
+        def kill_zygote_and_wait(pool):
+            old = pool.zygote_pid
+            os.kill(old, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while pool.zygote_pid == old and time.monotonic() < deadline:
+                time.sleep(0.02)
+            return old
+
+        with Pool(workers=1, limits=SLOW) as pool:
+            self.assertEqual(pool.run("print(1)").stdout, "1\n")
+            busy = pool.submit("import time; time.sleep(60)")
+            time.sleep(0.5)
+            first = kill_zygote_and_wait(pool)
+            with self.assertRaisesRegex(PoolError, "zygote exited"):
+                busy.result(timeout=30)
+            # A new zygote serves the next run; the lost run's worker is
+            # gone with the old one's process group.
+            self.assertNotEqual(pool.zygote_pid, first)
+            self.assertEqual(pool.run("print(2)").stdout, "2\n")
+            self.assertEqual(group(first), [])
+            # A zygote that keeps dying breaks the pool, with a reason.
+            for _ in range(lockdownrun.MAX_RESTARTS - 1):
+                kill_zygote_and_wait(pool)
+                self.assertEqual(pool.run("print(3)").stdout, "3\n")
+            os.kill(pool.zygote_pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    pool.run("print(4)")
+                except PoolError as exc:
+                    # A run sent as the zygote died is lost; then the pool
+                    # is broken.
+                    if "times in" in str(exc):
+                        break
+                time.sleep(0.02)
+            else:
+                self.fail("the pool did not break")
+
     def test_parallel_runs_meet_their_own_limits(self):
         with Pool(workers=3, limits=SLOW) as pool:
             start = time.monotonic()

@@ -55,12 +55,6 @@ def _logging(module):
                 raw.name = lockdownlib.HIDDEN_PATH
 
 
-def _mimetypes(module):
-    # Read the host's tables now; once locked, init() reads no file.
-    if not module.inited:
-        module.init()
-
-
 def _tempfile(module):
     # The host's temporary directory; once locked, gettempdir() is refused.
     module.tempdir = None
@@ -84,7 +78,6 @@ HOOKS = {
     "gettext": _gettext,
     "inspect": _inspect,
     "logging": _logging,
-    "mimetypes": _mimetypes,
     "tempfile": _tempfile,
     "urllib.request": _urllib_request,
     "uuid": _uuid,
@@ -98,12 +91,25 @@ HOOKS = {
 PRELOAD = ("_hashlib", "_ssl", "_sqlite3")
 
 
-def forget():
+def prepare():
+    """Load now what would be read from files later.  lockdown() calls it
+    through forget(); a host that forks locked workers from one process
+    (lockdownrun's zygote) calls it once before forking, so that no worker
+    repeats the work."""
     for name in PRELOAD:
         try:
             __import__(name)
         except ImportError:
             pass
+    # mimetypes reads the host's tables on first use; once locked,
+    # init() reads no file.
+    mimetypes = sys.modules.get("mimetypes")
+    if mimetypes is not None and not mimetypes.inited:
+        mimetypes.init()
+
+
+def forget():
+    prepare()
     for name, hook in HOOKS.items():
         module = sys.modules.get(name)
         if module is not None:

@@ -25,6 +25,7 @@ import sys
 import time
 import traceback
 
+import _lockdown_forget
 import lockdownlib
 
 # Messages between the pool and the zygote, one datagram each: a type byte
@@ -576,6 +577,8 @@ def _main():
             sock.send(MSG_FAILED + json.dumps({"message": message}).encode())
             return
     _warm_up()
+    # What lockdown() would load in every worker, loaded once.
+    _lockdown_forget.prepare()
     # Objects made so far live as long as the zygote: freezing them keeps
     # the collector from touching (and so copying) their pages in every
     # worker.

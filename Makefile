@@ -105,6 +105,7 @@ test-browser: build
 test: build
 	$(PY) -m test -j$(JOBS) $(RERUN) --timeout $(TIMEOUT) $(TESTOPTS) \
 		test_lockdown test_lockdown_kernel test_lockdown_stdlib \
+		test_lockdown_operations \
 		test_lockdown_crashers test_lockdown_locked_harness test_lockdownrun \
 		test_lockdownrun_playground \
 		$(UPSTREAM_TESTS)

@@ -190,6 +190,12 @@ lockdownlib_exec(PyObject *module)
     if (PyModule_Add(module, "DENIED_AUDIT_EVENTS", frozen) < 0) {
         return -1;
     }
+    PyObject *operations = _PyLockdown_GetOperations();
+    frozen = operations == NULL ? NULL : PyDictProxy_New(operations);
+    Py_XDECREF(operations);
+    if (PyModule_Add(module, "OPERATIONS", frozen) < 0) {
+        return -1;
+    }
     if (PyModule_AddStringConstant(module, "HIDDEN_PATH",
                                    _Py_LOCKDOWN_HIDDEN_PATH) < 0) {
         return -1;

@@ -22,124 +22,7 @@ typedef struct {
 } denied_event;
 
 static const denied_event denied_events[] = {
-    {"_winapi.CreateProcess", _Py_LOCKDOWN_PROCESS},
-    {"_winapi.OpenProcess", _Py_LOCKDOWN_PROCESS},
-    {"_winapi.TerminateProcess", _Py_LOCKDOWN_PROCESS},
-    {"cpython.PyInterpreterState_New", _Py_LOCKDOWN_INTERPRETER},
-    {"cpython.run_file", _Py_LOCKDOWN_INTERPRETER},
-    {"cpython.run_interactivehook", _Py_LOCKDOWN_INTERPRETER},
-    {"cpython.run_startup", _Py_LOCKDOWN_INTERPRETER},
-    {"ctypes.PyObj_FromPtr", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.addressof", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.call_function", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.cdata", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.cdata/buffer", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.create_string_buffer", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.create_unicode_buffer", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.dlopen", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.dlsym", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.dlsym/handle", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.get_errno", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.set_errno", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.string_at", _Py_LOCKDOWN_NATIVE},
-    {"ctypes.wstring_at", _Py_LOCKDOWN_NATIVE},
-    {"fcntl.fcntl", _Py_LOCKDOWN_OS_STATE},
-    {"fcntl.flock", _Py_LOCKDOWN_OS_STATE},
-    {"fcntl.ioctl", _Py_LOCKDOWN_OS_STATE},
-    {"fcntl.lockf", _Py_LOCKDOWN_OS_STATE},
-    {"ftplib.connect", _Py_LOCKDOWN_NETWORK},
-    {"gc.get_objects", _Py_LOCKDOWN_INTERPRETER},
-    {"gc.get_referents", _Py_LOCKDOWN_INTERPRETER},
-    {"gc.get_referrers", _Py_LOCKDOWN_INTERPRETER},
-    {"glob.glob", _Py_LOCKDOWN_FILESYSTEM},
-    {"glob.glob/2", _Py_LOCKDOWN_FILESYSTEM},
-    {"http.client.connect", _Py_LOCKDOWN_NETWORK},
-    {"imaplib.open", _Py_LOCKDOWN_NETWORK},
-    {"msvcrt.locking", _Py_LOCKDOWN_OS_STATE},
-    {"nntplib.connect", _Py_LOCKDOWN_NETWORK},
-    {"open", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.add_dll_directory", _Py_LOCKDOWN_PROCESS},
-    {"os.chdir", _Py_LOCKDOWN_OS_STATE},
-    {"os.chflags", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.chmod", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.chown", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.exec", _Py_LOCKDOWN_PROCESS},
-    {"os.fork", _Py_LOCKDOWN_PROCESS},
-    {"os.forkpty", _Py_LOCKDOWN_PROCESS},
-    {"os.fwalk", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.getxattr", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.kill", _Py_LOCKDOWN_PROCESS},
-    {"os.killpg", _Py_LOCKDOWN_PROCESS},
-    {"os.lchflags", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.link", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.listdir", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.listxattr", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.mkdir", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.posix_spawn", _Py_LOCKDOWN_PROCESS},
-    {"os.putenv", _Py_LOCKDOWN_OS_STATE},
-    {"os.remove", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.removexattr", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.rename", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.rmdir", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.scandir", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.setxattr", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.spawn", _Py_LOCKDOWN_PROCESS},
-    {"os.startfile", _Py_LOCKDOWN_PROCESS},
-    {"os.symlink", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.system", _Py_LOCKDOWN_PROCESS},
-    {"os.truncate", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.unsetenv", _Py_LOCKDOWN_OS_STATE},
-    {"os.utime", _Py_LOCKDOWN_FILESYSTEM},
-    {"os.walk", _Py_LOCKDOWN_FILESYSTEM},
-    {"pathlib.Path.glob", _Py_LOCKDOWN_FILESYSTEM},
-    {"pathlib.Path.rglob", _Py_LOCKDOWN_FILESYSTEM},
-    {"poplib.connect", _Py_LOCKDOWN_NETWORK},
-    {"pty.spawn", _Py_LOCKDOWN_PROCESS},
-    {"resource.prlimit", _Py_LOCKDOWN_OS_STATE},
-    {"resource.setrlimit", _Py_LOCKDOWN_OS_STATE},
-    {"shutil.chown", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.copyfile", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.copymode", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.copystat", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.copytree", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.make_archive", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.move", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.rmtree", _Py_LOCKDOWN_FILESYSTEM},
-    {"shutil.unpack_archive", _Py_LOCKDOWN_FILESYSTEM},
-    {"signal.pthread_kill", _Py_LOCKDOWN_PROCESS},
-    {"smtplib.connect", _Py_LOCKDOWN_NETWORK},
-    {"socket.bind", _Py_LOCKDOWN_NETWORK},
-    {"socket.connect", _Py_LOCKDOWN_NETWORK},
-    {"socket.getaddrinfo", _Py_LOCKDOWN_NETWORK},
-    {"socket.gethostbyaddr", _Py_LOCKDOWN_NETWORK},
-    {"socket.gethostbyname", _Py_LOCKDOWN_NETWORK},
-    {"socket.gethostname", _Py_LOCKDOWN_NETWORK},
-    {"socket.getnameinfo", _Py_LOCKDOWN_NETWORK},
-    {"socket.getservbyname", _Py_LOCKDOWN_NETWORK},
-    {"socket.getservbyport", _Py_LOCKDOWN_NETWORK},
-    {"socket.sendto", _Py_LOCKDOWN_NETWORK},
-    {"socket.sethostname", _Py_LOCKDOWN_NETWORK},
-    {"sqlite3.enable_load_extension", _Py_LOCKDOWN_FILESYSTEM},
-    {"sqlite3.load_extension", _Py_LOCKDOWN_FILESYSTEM},
-    {"subprocess.Popen", _Py_LOCKDOWN_PROCESS},
-    {"sys._current_exceptions", _Py_LOCKDOWN_INTERPRETER},
-    {"sys._current_frames", _Py_LOCKDOWN_INTERPRETER},
-    {"sys.monitoring.register_callback", _Py_LOCKDOWN_INTERPRETER},
-    {"sys.remote_exec", _Py_LOCKDOWN_INTERPRETER},
-    {"sys.setprofile", _Py_LOCKDOWN_INTERPRETER},
-    {"sys.settrace", _Py_LOCKDOWN_INTERPRETER},
-    {"syslog.closelog", _Py_LOCKDOWN_OS_STATE},
-    {"syslog.openlog", _Py_LOCKDOWN_OS_STATE},
-    {"syslog.setlogmask", _Py_LOCKDOWN_OS_STATE},
-    {"syslog.syslog", _Py_LOCKDOWN_OS_STATE},
-    {"telnetlib.Telnet.open", _Py_LOCKDOWN_NETWORK},
-    {"tempfile.mkdtemp", _Py_LOCKDOWN_FILESYSTEM},
-    {"tempfile.mkstemp", _Py_LOCKDOWN_FILESYSTEM},
-    {"time.set", _Py_LOCKDOWN_OS_STATE},
-    {"urllib.Request", _Py_LOCKDOWN_NETWORK},
-    {"webbrowser.open", _Py_LOCKDOWN_PROCESS},
-    {"winreg.CreateKey", _Py_LOCKDOWN_OS_STATE},
-    {"winreg.SetValue", _Py_LOCKDOWN_OS_STATE},
+#include "lockdown_denied_events.h"
 };
 
 static int
@@ -212,6 +95,42 @@ _PyLockdown_GetDeniedEvents(void)
             return NULL;
         }
         Py_DECREF(kind);
+    }
+    return result;
+}
+
+/* Python/lockdown_operations.txt, whole: what lockdownlib.OPERATIONS shows. */
+typedef struct {
+    const char *name;
+    _Py_LockdownKind kind;
+    const char *event;          /* NULL: the call raises none */
+    const char *refused_by;     /* "guard", "event" or "both" */
+} refused_operation;
+
+static const refused_operation operations[] = {
+#include "lockdown_operations.h"
+};
+
+PyObject *
+_PyLockdown_GetOperations(void)
+{
+    PyObject *result = PyDict_New();
+    if (result == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < Py_ARRAY_LENGTH(operations); i++) {
+        const refused_operation *op = &operations[i];
+        PyObject *value = Py_BuildValue(
+            "(szs)", _PyLockdown_KindName(op->kind), op->event,
+            op->refused_by);
+        if (value == NULL
+            || PyDict_SetItemString(result, op->name, value) < 0)
+        {
+            Py_XDECREF(value);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(value);
     }
     return result;
 }

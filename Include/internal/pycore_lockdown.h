@@ -167,6 +167,10 @@ PyAPI_FUNC(int) _PyLockdown_CheckAuditEvent(PyInterpreterState *interp,
 /* A new dict: each refused audit event -> the kind of what it stands for. */
 extern PyObject * _PyLockdown_GetDeniedEvents(void);
 
+/* A new dict: each refused operation -> (kind, audit event or None, what
+   refuses it: "guard", "event" or "both"); Python/lockdown_operations.txt. */
+extern PyObject * _PyLockdown_GetOperations(void);
+
 /* A new frozenset of the names in lockdownlib.SAFE_MODULES. */
 extern PyObject * _PyLockdown_GetSafeModules(void);
 

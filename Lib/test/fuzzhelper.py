@@ -108,25 +108,28 @@ def syscall_name(lib, number):
     return name.decode() if name else f"syscall {number}"
 
 # Audit events that stand for an operation a locked interpreter must
-# refuse.  Guards refuse before the event is raised, so one of these seen
-# after lockdown means an unguarded door: an escape.
-FORBIDDEN_EVENTS = frozenset({
-    "open", "os.system", "os.exec", "os.posix_spawn", "os.fork",
-    "os.forkpty", "subprocess.Popen", "os.kill", "os.killpg",
-    "socket.bind", "socket.connect", "socket.sendto", "socket.getaddrinfo",
-    "socket.gethostbyname", "socket.gethostname", "socket.sethostname",
-    "os.listdir", "os.scandir", "os.mkdir", "os.rmdir", "os.remove",
-    "os.rename", "os.link", "os.symlink", "os.chmod", "os.chown",
-    "os.truncate", "os.utime", "os.chdir", "os.putenv", "os.unsetenv",
-    "os.chflags", "os.lchflags", "os.setxattr", "os.removexattr",
-    "os.listxattr", "os.getxattr", "shutil.copyfile", "shutil.rmtree",
-    "shutil.move", "ctypes.dlopen", "ctypes.call_function",
-    "import", "compile-pyc", "cpython.run_file", "cpython.run_startup",
-    "sys.addaudithook", "sys.setprofile", "sys.settrace",
-    "cpython._PySys_ClearAuditHooks", "_posixsubprocess.fork_exec",
-    "os.add_dll_directory", "mmap.__new__",
-    "sqlite3.enable_load_extension", "urllib.Request", "webbrowser.open",
+# refuse: the events of lockdownlib.OPERATIONS (Python/lockdown_operations.txt).
+# Guards refuse before the event is raised, and the deny layer refuses the
+# rest before any hook runs, so one of these seen after lockdown means an
+# unguarded door: an escape.  And a few events of operations that no locked
+# code should reach at all, guarded or not.
+EXTRA_FORBIDDEN_EVENTS = frozenset({
+    "compile-pyc",                      # py_compile writes a file
+    "cpython._PySys_ClearAuditHooks",   # the host's hooks removed
+    "mmap.__new__",                     # mmap is not a safe module
 })
+
+
+def _forbidden_events():
+    try:
+        import lockdownlib
+    except ImportError:         # not the fork: nothing is locked anyway
+        return EXTRA_FORBIDDEN_EVENTS
+    return EXTRA_FORBIDDEN_EVENTS | frozenset(
+        event for _, event, _ in lockdownlib.OPERATIONS.values() if event)
+
+
+FORBIDDEN_EVENTS = _forbidden_events()
 
 
 class Values:

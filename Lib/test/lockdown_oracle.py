@@ -68,7 +68,7 @@ def child(args):
         write(progress, f"CALL {name}\n".encode("utf-8", "replace"))
         try:
             result = func(*arguments)
-        except (Exception, SystemExit, GeneratorExit, KeyboardInterrupt):
+        except BaseException:       # asyncio's CancelledError, among others
             return
         # Iterators are not kept as arguments: itertools.count() and
         # friends never end, and frozenset.issubset() of one would not

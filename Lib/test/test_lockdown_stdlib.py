@@ -20,7 +20,7 @@ if not support.has_subprocess_support:
 
 lockdownlib = import_helper.import_module("lockdownlib")
 
-from test.test_lockdown import PRELUDE
+from test.test_lockdown.util import PRELUDE
 
 
 class GuestTestCase(unittest.TestCase):

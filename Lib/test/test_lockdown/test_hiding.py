@@ -1,6 +1,5 @@
 """What a locked interpreter hides: addresses, identifiers and paths."""
 
-import os
 import unittest
 from test.support import os_helper, script_helper
 from test.test_lockdown.util import LockdownTestCase

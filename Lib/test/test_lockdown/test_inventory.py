@@ -44,11 +44,9 @@ class InventoryTests(LockdownTestCase):
         # interpreter (an example may import or cache what it uses).  The
         # callables of the modules marked "probe" are also called with
         # simple arguments, locked and not; every blocked example is run.
-        unlocked = self.run_named_scenario(
-            "inventory_entries", self.DATA,
+        unlocked = self.run_named_scenario("inventory_entries", self.DATA,
                                            "unlocked")
-        result = self.run_named_scenario(
-            "inventory_entries", self.DATA,
+        result = self.run_named_scenario("inventory_entries", self.DATA,
                                          "locked")
         counts = {}
         for name, entry in entries.items():

@@ -41,8 +41,9 @@ class LockdownlibTests(LockdownTestCase):
         self.assertTrue(result["after"])
         # Nothing in the module could switch lockdown off.
         self.assertEqual(result["names"], [
-            "DENIED_AUDIT_EVENTS", "HIDDEN_PATH", "LockdownError", "LockdownImportError",
-            "SAFE_MODULES", "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked",
+            "DENIED_AUDIT_EVENTS", "HIDDEN_PATH", "LockdownError",
+            "LockdownImportError", "OPERATIONS", "SAFE_MODULES",
+            "UPSTREAM_FIXES", "UPSTREAM_VERSION", "is_locked",
             "kernel_layer", "lockdown"])
         self.assertTrue(result["open"]["refused"])
 

@@ -64,7 +64,7 @@ PY = build/obj/python
 .PHONY: all deps check-deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
 	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream \
-	playground test-browser test-locked
+	playground test-browser test-locked check-clinic
 
 all: build
 
@@ -178,6 +178,19 @@ compare-fixes: build stock
 
 check-sync:
 	@scripts/check-sync.sh
+
+# Argument Clinic's output is committed with the patches: regenerating it
+# must change nothing (run after a rebase, or a patch that moves a module
+# off the limited API).
+check-clinic: build
+	@$(PY) build/cpython/Tools/clinic/clinic.py --make --srcdir build/cpython \
+		--exclude Lib/test/clinic.test.c
+	@if [ -n "$$(git -C build/cpython status --porcelain)" ]; then \
+		git -C build/cpython status --short; \
+		echo "check-clinic: Argument Clinic changed the files above: commit its output in the patch"; \
+		exit 1; \
+	fi
+	@echo "check-clinic: Argument Clinic leaves the tree unchanged"
 
 export:
 	@scripts/export.sh

@@ -15,15 +15,29 @@ extern "C" {
  *
  * Once interp->lockdown.enabled is set it is never cleared.  Every call site
  * that could reach outside the process (file system, processes, network, OS
- * state, import from disk, other interpreters) starts with a guard:
+ * state, import from disk, other interpreters) starts with a guard, in one
+ * idiom, as PySys_Audit() is called:
  *
- *     _Py_LOCKDOWN_GUARD("os.system", _Py_LOCKDOWN_PROCESS);
+ *     if (_PyLockdown_Check("os.system", _Py_LOCKDOWN_PROCESS) < 0) {
+ *         return NULL;
+ *     }
  *
- * which raises lockdownlib.LockdownError (a RuntimeError whose message is
- * "lockdown is enabled") and returns NULL; _Py_LOCKDOWN_GUARD_INT returns -1
- * instead, for functions such as tp_init.  The guard belongs at the top of
- * the *_impl function, after argument parsing, so that user code run by a
- * converter cannot slip between the check and the action. */
+ * _PyLockdown_Check() raises lockdownlib.LockdownError (a RuntimeError whose
+ * message is "lockdown is enabled") and returns -1 once locked; the caller
+ * returns its own error value (NULL, -1, ...), visibly.  The operation's
+ * name and kind are those of Python/lockdown_operations.txt, which
+ * Tools/lockdown/operations.py holds every guard to.
+ *
+ * Placement, one rule: the guard is the first statement of the function
+ * that performs the operation, before anything it does on the caller's
+ * behalf: the *_impl function of an Argument Clinic function, the function
+ * itself where it parses its own arguments.  In a *_impl function the
+ * arguments have been converted already, so a converter (__index__,
+ * __fspath__) may have run the caller's code before the refusal: that code
+ * is the guest's own, already running, and gains nothing by it; parsing in
+ * generated code that upstream owns is not worth a second idiom.  A guard
+ * whose refusal depends on an argument tests it first:
+ * if (pid != 0 && _PyLockdown_Check(...) < 0). */
 
 typedef enum {
     _Py_LOCKDOWN_FILESYSTEM,
@@ -81,20 +95,17 @@ PyAPI_FUNC(int) _PyLockdown_AnyLocked(void);
 PyAPI_FUNC(PyObject *) _PyLockdown_Refuse(const char *operation,
                                           _Py_LockdownKind kind);
 
-#define _Py_LOCKDOWN_GUARD(OPERATION, KIND)                 \
-    do {                                                    \
-        if (_PyLockdown_IsEnabled()) {                      \
-            return _PyLockdown_Refuse((OPERATION), (KIND)); \
-        }                                                   \
-    } while (0)
-
-#define _Py_LOCKDOWN_GUARD_INT(OPERATION, KIND)             \
-    do {                                                    \
-        if (_PyLockdown_IsEnabled()) {                      \
-            (void)_PyLockdown_Refuse((OPERATION), (KIND));  \
-            return -1;                                      \
-        }                                                   \
-    } while (0)
+/* The guard: 0 if the interpreter is not locked; else -1 with
+   LockdownError set for OPERATION. */
+static inline int
+_PyLockdown_Check(const char *operation, _Py_LockdownKind kind)
+{
+    if (_PyLockdown_IsEnabled()) {
+        (void)_PyLockdown_Refuse(operation, kind);
+        return -1;
+    }
+    return 0;
+}
 
 /* What id() and "%p" show for PTR once the current interpreter is locked:
    a keyed permutation of the address, unique and stable like the address

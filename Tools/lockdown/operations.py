@@ -68,7 +68,7 @@ BY_C_NAME = {c: token for token, (c, _, _) in KINDS.items()}
 MECHANISMS = ("guard", "event", "both")
 
 GUARD = re.compile(
-    r'(?:_Py_LOCKDOWN_GUARD(?:_INT)?|_PyLockdown_Refuse|_PyLockdown_Check)'
+    r'(?:_PyLockdown_Check|_PyLockdown_Refuse)'
     r'\(\s*"([^"]+)",\s*(_Py_LOCKDOWN_[A-Z_]+)\s*\)')
 
 

@@ -216,6 +216,26 @@ class ReentrancyTests(CrasherTestCase):
             print("value", val + 1 == int("9" * 40) + 1)
         """, expected="value True")
 
+    def test_islice_dropped_by_a_reentrant_next(self):
+        # Found by fuzz_dict (fresh seed, AddressSanitizer build): the
+        # wrapped iterator makes the outer islice run out, which drops the
+        # inner islice while its __next__ runs.
+        self.run_locked("""
+            class Reenter:
+                depth = 0
+                def __iter__(self):
+                    return self
+                def __next__(self):
+                    Reenter.depth += 1
+                    if Reenter.depth == 1:
+                        expect(StopIteration, lambda: next(outer))
+                    raise StopIteration
+            inner = itertools.islice(Reenter(), 5)
+            outer = itertools.islice(inner, 5)
+            del inner
+            expect(StopIteration, lambda: next(outer))
+        """, expected="raised StopIteration")
+
     def test_combinations_setstate_of_empty_pool(self):
         self.run_locked("""
             import itertools, warnings

@@ -236,6 +236,24 @@ class ReentrancyTests(CrasherTestCase):
             expect(StopIteration, lambda: next(outer))
         """, expected="raised StopIteration")
 
+    def test_cycle_dropped_by_a_reentrant_next(self):
+        # The same pattern as islice's, in cycle.
+        self.run_locked("""
+            class Reenter:
+                depth = 0
+                def __iter__(self):
+                    return self
+                def __next__(self):
+                    Reenter.depth += 1
+                    if Reenter.depth == 1:
+                        expect(StopIteration, lambda: next(outer))
+                    raise StopIteration
+            inner = itertools.cycle(Reenter())
+            outer = itertools.cycle(inner)
+            del inner
+            expect(StopIteration, lambda: next(outer))
+        """, expected="raised StopIteration")
+
     def test_chain_dropped_by_a_reentrant_next(self):
         # The same pattern as islice's, in chain.
         self.run_locked("""

@@ -42,6 +42,11 @@ RESTART_WINDOW = 60.0
 _READ = selectors.EVENT_READ
 _WRITE = selectors.EVENT_WRITE
 _CHUNK = 1 << 16
+# How often a run is started again whose worker died before it could read
+# the guest.
+MAX_ATTEMPTS = 3
+# The largest message the zygote sends once started (a run's end).
+_ZYGOTE_REPLY = 1 << 16
 
 
 class PoolError(RuntimeError):
@@ -127,10 +132,19 @@ class Result:
     error: dict | None = None
 
     def to_dict(self):
-        return dataclasses.asdict(self)
+        # dataclasses.asdict() deep-copies, at a cost every served run
+        # pays; only the two mappings need a copy.
+        data = {name: getattr(self, name) for name in _RESULT_FIELDS}
+        for name in ("refused", "error"):
+            if data[name] is not None:
+                data[name] = dict(data[name])
+        return data
 
     def to_json(self, **kwargs):
         return json.dumps(self.to_dict(), **kwargs)
+
+
+_RESULT_FIELDS = tuple(field.name for field in dataclasses.fields(Result))
 
 
 def _invalid(message, exc_type="ValueError"):
@@ -173,10 +187,15 @@ def _parse_report(data):
 
 class _Run:
     def __init__(self, code, stdin, limits, future):
-        self.code = code
+        self.source = code
         self.stdin = stdin
         self.limits = limits
         self.future = future
+        self.attempts = 0
+        self.reset()
+
+    def reset(self):
+        self.code = self.source  # what is still to send, or None
         self.token = None
         self.out = bytearray()
         self.err = bytearray()
@@ -188,6 +207,22 @@ class _Run:
         self.ctl = None
         self.code_sent = 0
         self.stdin_sent = 0
+
+
+class _Slot:
+    """The pool's ends of a run's descriptors."""
+
+    def __init__(self, token, in_w, out_r, err_r, ctl):
+        self.token = token
+        self.in_w = in_w
+        self.out_r = out_r
+        self.err_r = err_r
+        self.ctl = ctl
+
+    def close(self):
+        for fd in (self.in_w, self.out_r, self.err_r):
+            os.close(fd)
+        self.ctl.close()
 
 
 class Pool:
@@ -223,6 +258,13 @@ class Pool:
         self._active = {}        # token -> _Run
         self._next_token = 0
         self._deaths = []        # when zygotes died (monotonic)
+        # Runs made ready ahead of need (see _zygote.MSG_PRIME), for runs
+        # with the pool's limits: _Slot, oldest first.  One more than can
+        # run at once, so that one is ready while the next is primed.
+        self._primed = collections.deque()
+        self._prime_target = workers + 1
+        self._prime_failures = 0
+        self._calls = collections.deque()
         self._start_zygote()
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
@@ -258,10 +300,7 @@ class Pool:
             mine.send(_zygote.MSG_INIT + json.dumps(
                 {"path": sys.path, "preload": self.preload,
                  "limits": {"cpu": self.limits.cpu,
-                            "memory": self.limits.memory},
-                 # One more than can run: a spare is ready while the zygote
-                 # waits to fork the next one until nothing runs.
-                 "spares": self.workers + 1}).encode())
+                            "memory": self.limits.memory}}).encode())
             mine.settimeout(START_TIMEOUT)
             data = mine.recv(_zygote.MAX_MESSAGE)
             mine.settimeout(None)
@@ -290,6 +329,7 @@ class Pool:
                         if now - t < RESTART_WINDOW] + [now]
         with self._lock:
             self._fail_all("the zygote exited during this run")
+        self._drop_primed()
         self._stop_zygote()
         if len(self._deaths) > MAX_RESTARTS:
             reason = (f"the zygote exited {len(self._deaths)} times in "
@@ -379,16 +419,21 @@ class Pool:
         try:
             while True:
                 for key, events in self._selector.select():
+                    data = key.data
                     if key.fd == self._wake_r:
                         self._drain_wake()
                     elif key.fd == self._zsock.fileno():
                         self._from_zygote()
-                    elif key.fd in key.data.fds:
+                    elif not isinstance(data, _Run):
+                        data()      # see _watch()
+                    elif key.fd in data.fds:
                         # (An earlier event of this batch may have closed
                         # it: no descriptor is made before the batch ends.)
-                        self._on_event(key.data, key.fd, events)
+                        self._on_event(data, key.fd, events)
+                self._run_calls()
                 if self._take_new() and not self._active:
                     break
+                self._prime()
         except BaseException as exc:
             with self._lock:
                 self._broken = f"the pool failed: {exc!r}"
@@ -404,6 +449,32 @@ class Pool:
         except BlockingIOError:
             pass
 
+    # -- running code in the pool's thread (lockdownrun serve) --------------
+
+    def _call_soon(self, func):
+        """Call func() in the pool's thread, soon."""
+        with self._lock:
+            self._calls.append(func)
+        self._wake()
+
+    def _run_calls(self):
+        while True:
+            with self._lock:
+                if not self._calls:
+                    return
+                func = self._calls.popleft()
+            func()
+
+    def _watch(self, fd, callback):
+        """Call callback() in the pool's thread whenever fd is readable;
+        call this in the pool's thread (from a _call_soon() function)."""
+        self._selector.register(fd, _READ, callback)
+
+    def _unwatch(self, fd):
+        self._selector.unregister(fd)
+
+    # -- starting runs ------------------------------------------------------
+
     def _take_new(self):
         """Start queued runs while workers are free; return True once closing
         and nothing is left to start."""
@@ -418,39 +489,74 @@ class Pool:
                 self._start(self._queue.popleft())
             return self._closing and not self._queue
 
-    def _start(self, run):
-        if not run.future.set_running_or_notify_cancel():
-            return
+    def _make_slot(self, kind, request):
+        """Make a run's pipes and control socket and send the worker's ends
+        to the zygote with message kind; return the pool's ends."""
         self._next_token += 1
-        run.token = token = self._next_token
+        token = request["t"] = self._next_token
         in_r, in_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         ctl, ctl_theirs = socket.socketpair()
-        request = {"t": token, "cpu": run.limits.cpu,
-                   "wall": run.limits.wall, "memory": run.limits.memory}
         try:
             socket.send_fds(self._zsock,
-                            [_zygote.MSG_RUN + json.dumps(request).encode()],
+                            [kind + json.dumps(request).encode()],
                             [in_r, out_w, err_w, ctl_theirs.fileno()])
         except OSError as exc:
             for fd in (in_w, out_r, err_r):
                 os.close(fd)
             ctl.close()
-            run.future.set_exception(PoolError(f"the zygote is gone: {exc}"))
             self._broken = "the zygote is gone"
-            return
+            raise PoolError(f"the zygote is gone: {exc}") from None
         finally:
             for fd in (in_r, out_w, err_w):
                 os.close(fd)
             ctl_theirs.close()
-        self._active[token] = run
-        run.ctl = ctl
-        for fd in (in_w, out_r, err_r):
+        return _Slot(token, in_w, out_r, err_r, ctl)
+
+    def _prime(self):
+        # Forking and locking a worker takes far longer than a run: keep
+        # workers ready.  Priming one makes the zygote fork, so while runs
+        # are active it waits until none is ready.
+        while (len(self._primed) < self._prime_target and not self._closing
+               and not self._broken and self._prime_failures < 3
+               and (not self._active or not self._primed)):
+            try:
+                self._primed.append(self._make_slot(_zygote.MSG_PRIME, {}))
+            except PoolError:
+                return
+
+    def _drop_primed(self, token=None):
+        """Close the slots primed (only token's, if given)."""
+        for slot in list(self._primed):
+            if token is None or slot.token == token:
+                self._primed.remove(slot)
+                slot.close()
+
+    def _start(self, run):
+        if run.attempts == 0 and not run.future.set_running_or_notify_cancel():
+            return
+        try:
+            if run.limits == self.limits and self._primed:
+                slot = self._primed.popleft()
+                self._zsock.send(_zygote.MSG_START + json.dumps(
+                    {"t": slot.token, "wall": run.limits.wall}).encode())
+            else:
+                slot = self._make_slot(_zygote.MSG_RUN, {
+                    "cpu": run.limits.cpu, "wall": run.limits.wall,
+                    "memory": run.limits.memory})
+        except OSError as exc:
+            run.future.set_exception(PoolError(f"the zygote is gone: {exc}"))
+            self._broken = "the zygote is gone"
+            return
+        run.token = slot.token
+        self._active[run.token] = run
+        run.ctl = slot.ctl
+        for fd in (slot.in_w, slot.out_r, slot.err_r):
             os.set_blocking(fd, False)
-        ctl.setblocking(False)
-        run.fds = {out_r: "out", err_r: "err", ctl.fileno(): "ctl",
-                   in_w: "in"}
+        slot.ctl.setblocking(False)
+        run.fds = {slot.out_r: "out", slot.err_r: "err",
+                   slot.ctl.fileno(): "ctl", slot.in_w: "in"}
         # Most code and input fit in the buffers: write them now rather
         # than wait for the selector.
         self._send_code(run)
@@ -507,23 +613,30 @@ class Pool:
             if events & _WRITE and run.code is not None:
                 self._send_code(run)
             if events & _READ:
-                self._read_report(run, fd)
+                self._read(run, fd, role)
         else:
-            self._read_output(run, fd, run.out if role == "out" else run.err)
+            self._read(run, fd, role)
         self._maybe_finish(run)
+
+    def _read(self, run, fd, role):
+        """Read what fd has; return False if it had nothing yet."""
+        if role == "ctl":
+            return self._read_report(run, fd)
+        return self._read_output(run, fd,
+                                 run.out if role == "out" else run.err)
 
     def _read_output(self, run, fd, buffer):
         try:
             data = os.read(fd, _CHUNK)
         except BlockingIOError:
-            return
+            return False
         if not data:
             self._close_fd(run, fd)
-            return
+            return True
         room = run.limits.output * 1024 - len(run.out) - len(run.err)
         if len(data) <= room:
             buffer += data
-            return
+            return True
         buffer += data[:room]
         run.truncated = True
         self._kill(run, "output")
@@ -531,21 +644,23 @@ class Pool:
         for other, role in list(run.fds.items()):
             if role in ("out", "err"):
                 self._close_fd(run, other)
+        return True
 
     def _read_report(self, run, fd):
         try:
             data = run.ctl.recv(_CHUNK)
         except BlockingIOError:
-            return
+            return False
         except OSError:
             data = b""
         if not data:
             self._close_fd(run, fd)
-            return
+            return True
         run.report += data
         if len(run.report) > MAX_REPORT:
             self._kill(run, "report")
             self._close_fd(run, fd)
+        return True
 
     def _kill(self, run, reason):
         # The reason counts even when the worker has already exited: its
@@ -559,7 +674,7 @@ class Pool:
 
     def _from_zygote(self):
         try:
-            data = self._zsock.recv(_zygote.MAX_MESSAGE)
+            data = self._zsock.recv(_ZYGOTE_REPLY)
         except OSError:
             data = b""
         if data[:1] != _zygote.MSG_EXIT:
@@ -568,9 +683,44 @@ class Pool:
             return
         body = json.loads(data[1:])
         run = self._active.get(body["t"])
-        if run is not None:
+        if (run is not None and not body["ready"] and not body["killed"]
+                and not run.kill_reason and run.attempts < MAX_ATTEMPTS):
+            # Its worker died before it could read the guest (a primed
+            # worker killed from outside): nothing ran; run it again.
+            self._release(run)
+            run.attempts += 1
+            run.reset()
+            with self._lock:
+                self._queue.appendleft(run)
+        elif run is not None:
             run.exit = body
+            self._drain(run)
             self._maybe_finish(run)
+            if os.WIFSTOPPED(body["status"]):
+                self._prime_failures = 0    # a worker locked and ran
+        elif any(slot.token == body["t"] for slot in self._primed):
+            # A primed worker died before its run: killed from outside
+            # (another is primed), or it failed to lock.  After a few such
+            # failures in a row, runs fork their own workers, and report
+            # why they fail.
+            self._drop_primed(body["t"])
+            status = body["status"]
+            if (os.WIFEXITED(status)
+                    and os.WEXITSTATUS(status) == _zygote.EXIT_INTERNAL):
+                self._prime_failures += 1
+
+    def _drain(self, run):
+        # The worker is stopped or dead: what it wrote is all in the
+        # buffers, and a stopped worker's descriptors stay open until the
+        # zygote's kill has torn it down, so read to the end of the
+        # buffers rather than wait for their end of file.
+        for fd, role in list(run.fds.items()):
+            if role == "in":
+                continue
+            while fd in run.fds and self._read(run, fd, role):
+                pass
+            if fd in run.fds:
+                self._close_fd(run, fd)
 
     def _maybe_finish(self, run):
         if run.exit is None or any(role != "in" for role in run.fds.values()):
@@ -605,19 +755,33 @@ class Pool:
         with self._lock:
             os.close(self._wake_w)
             self._wake_w = -1
+        # The zygote first: the primed workers must not see their guest's
+        # end of file and run nothing.
         self._stop_zygote()
+        self._drop_primed()
 
     @staticmethod
     def _result(run):
         body = run.exit
         status = body["status"]
         exit_code = sig = None
-        if os.WIFSIGNALED(status):
+        report = None if run.kill_reason else _parse_report(bytes(run.report))
+        if os.WIFSTOPPED(status):
+            # Stopped once it had reported, at its own request; a worker
+            # that stopped with no report was stopped by its guest.
+            if report is None:
+                sig = os.WSTOPSIG(status)
+            else:
+                exit_code = report.get("exit_code")
+                if not isinstance(exit_code, int) or isinstance(
+                        exit_code, bool):
+                    exit_code = None
+                    report = None
+        elif os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
         else:
             exit_code = os.waitstatus_to_exitcode(status)
         cpu = body["cpu"]
-        report = None if run.kill_reason else _parse_report(bytes(run.report))
         result = Result(
             status="ok", exit_code=exit_code, signal=sig,
             stdout=run.out.decode("utf-8", "replace"),

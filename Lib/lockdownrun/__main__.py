@@ -1,11 +1,10 @@
 """The command line of lockdownrun: run one guest, or serve JSON lines."""
 
 import argparse
-import collections
 import json
 import os
-import selectors
 import sys
+import threading
 
 from . import Limits, Pool, PoolError, Result, _invalid
 
@@ -198,7 +197,9 @@ def _request(line, ceiling):
     if not isinstance(stdin, str):
         raise _BadRequest(rid, "stdin must be a string")
     try:
-        limits = Limits.from_dict(request.get("limits", {}), ceiling)
+        limits = request.get("limits")
+        limits = (ceiling if limits is None
+                  else Limits.from_dict(limits, ceiling))
     except (ValueError, TypeError) as exc:
         raise _BadRequest(rid, str(exc))
     above = limits.exceeding(ceiling)
@@ -215,50 +216,49 @@ class _BadRequest(ValueError):
 
 
 class _Server:
-    """Reads requests and writes results in the main thread; the pool's
-    thread hands finished results over through a pipe."""
+    """Reads requests and writes results in the pool's own thread (the
+    pool's loop watches the input), so that a run crosses no thread."""
 
     def __init__(self, pool, ceiling):
         self.pool = pool
         self.ceiling = ceiling
-        self.done = collections.deque()
-        self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
         self.stdin = sys.stdin.buffer.fileno()
         self.stdout = sys.stdout.buffer.fileno()
         self.pending = bytearray()
         self.skipping = False    # inside a line that was too long
         self.in_flight = 0
         self.eof = False
+        self.reading = False
+        self.client_gone = False
+        self.over = threading.Event()
 
     def serve(self):
-        selector = selectors.DefaultSelector()
-        selector.register(self.wake_r, selectors.EVENT_READ)
-        reading = False
-        try:
-            while not (self.eof and self.in_flight == 0 and not self.done):
-                want = (not self.eof
-                        and self.in_flight < self.pool.workers * READ_AHEAD)
-                if want != reading:
-                    if want:
-                        selector.register(self.stdin, selectors.EVENT_READ)
-                    else:
-                        selector.unregister(self.stdin)
-                    reading = want
-                for key, _ in selector.select():
-                    if key.fd == self.stdin:
-                        self.read_requests()
-                    else:
-                        os.read(self.wake_r, 4096)
-                while self.done:
-                    self.write(self.done.popleft())
-        except BrokenPipeError:
-            # The client is gone: nobody will read the results.
+        """Serve until the input ends and every result is written; return
+        the exit status."""
+        self.pool._call_soon(self.update)
+        self.over.wait()
+        if self.client_gone:
+            # Nobody will read the results.
             self.pool.close(cancel=True)
-            return 0
-        finally:
-            selector.close()
         return 0
+
+    # The methods below run in the pool's thread.
+
+    def update(self):
+        if self.client_gone or (self.eof and self.in_flight == 0):
+            if self.reading:
+                self.pool._unwatch(self.stdin)
+                self.reading = False
+            self.over.set()
+            return
+        want = (not self.eof
+                and self.in_flight < self.pool.workers * READ_AHEAD)
+        if want != self.reading:
+            if want:
+                self.pool._watch(self.stdin, self.read_requests)
+            else:
+                self.pool._unwatch(self.stdin)
+            self.reading = want
 
     def read_requests(self):
         data = os.read(self.stdin, 1 << 16)
@@ -267,6 +267,7 @@ class _Server:
             if self.pending and not self.skipping:
                 self.handle(bytes(self.pending))
             self.pending.clear()
+            self.update()
             return
         self.pending += data
         while (end := self.pending.find(b"\n")) >= 0:
@@ -281,6 +282,7 @@ class _Server:
             self.skipping = True
             self.write({"id": None, **_invalid(
                 f"request line longer than {MAX_LINE} bytes").to_dict()})
+        self.update()
 
     def handle(self, line):
         if not line.strip():
@@ -298,27 +300,26 @@ class _Server:
         future.add_done_callback(lambda f, rid=rid: self.finished(rid, f))
 
     def finished(self, rid, future):
-        # In the pool's thread: hand over to the main thread.
         try:
             result = future.result()
         except BaseException as exc:
             result = Result("crashed", error={
                 "type": type(exc).__name__, "message": str(exc),
                 "traceback": ""})
-        self.done.append(({"id": rid, **result.to_dict()}, True))
-        try:
-            os.write(self.wake_w, b"\0")
-        except OSError:
-            pass
+        self.in_flight -= 1
+        self.write({"id": rid, **result.to_dict()})
+        self.update()
 
     def write(self, item):
-        if isinstance(item, tuple):
-            item, counted = item
-            self.in_flight -= counted
+        if self.client_gone:
+            return
         data = (json.dumps(item) + "\n").encode("ascii")
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.stdout, view):]
+        try:
+            while view:
+                view = view[os.write(self.stdout, view):]
+        except BrokenPipeError:
+            self.client_gone = True
 
 
 def _serve(args, limits):
@@ -333,8 +334,6 @@ def _serve(args, limits):
         # Nothing is left to run once the input has ended; on an error or
         # Ctrl-C, kill what runs.
         pool.close(cancel=True)
-        os.close(server.wake_r)
-        os.close(server.wake_w)
 
 
 if __name__ == "__main__":

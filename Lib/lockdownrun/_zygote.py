@@ -30,17 +30,38 @@ import lockdownlib
 
 # Messages between the pool and the zygote, one datagram each: a type byte
 # followed by a JSON object.
-MSG_INIT = b"I"       # pool -> zygote: {"path", "preload", "limits", "spares"}
+MSG_INIT = b"I"       # pool -> zygote: {"path", "preload", "limits"}
 MSG_READY = b"Y"      # zygote -> pool: {"pid", "early"}
 MSG_FAILED = b"F"     # zygote -> pool: {"message": ...}, then the zygote exits
-MSG_RUN = b"R"        # pool -> zygote, with 4 descriptors: {"t", "cpu", ...}
+# pool -> zygote, with a run's 4 descriptors: {"t"}.  Fork a worker with the
+# pool's limits and hand it the descriptors now; its guest comes later,
+# written straight to its control socket by the pool, which then says
+# MSG_START.  This keeps forking, locking and passing descriptors off the
+# time a run takes.
+MSG_PRIME = b"P"
+MSG_START = b"S"      # pool -> zygote: {"t", "wall"}: a primed run began
+# pool -> zygote, with 4 descriptors: {"t", "cpu", "memory", "wall"}: fork a
+# worker with these limits for a run that begins now.
+MSG_RUN = b"R"
 MSG_KILL = b"K"       # pool -> zygote: {"t": ...}
 MSG_EXIT = b"X"       # zygote -> pool: {"t", "status", "cpu", "rss", ...}
 
 MAX_MESSAGE = 1 << 20
+# How many times the zygote looks for a worker it stopped before it leaves
+# it to SIGCHLD.
+STOP_SPINS = 200
+# The largest message the pool sends the zygote (a run or a kill).
+MAX_REQUEST = 4096
 
-# The worker's descriptors once it has moved them into place.
-STDIN, STDOUT, STDERR, CTL = 0, 1, 2, 3
+# The worker's descriptors once it has moved them into place: the run's
+# four, then the worker's own socket to the zygote.
+STDIN, STDOUT, STDERR, CTL, ZYGOTE = 0, 1, 2, 3, 4
+# What a worker sends the zygote, in this order: it is locked and waits for
+# its guest (the run's CPU time counts from here); it has its guest and
+# starts it (before this, a death loses no run); it has reported: stop me.
+WAITING = b"W"
+STARTING = b"S"
+DONE = b"D"
 # Enough for the guest's own pipes and for lockdown()'s kernel layer, few
 # enough that a guest cannot pin much kernel memory in filled pipes, which
 # no memory limit counts.
@@ -150,19 +171,20 @@ def _lock():
 
 
 def _keep_only(fd):
-    # Move fd (the socket to the zygote) to CTL and close every descriptor
-    # but 0-2 and CTL.  0-2 are the zygote's (/dev/null and its stderr)
-    # until the run's own replace them.
-    if fd != CTL:
-        os.dup2(fd, CTL)
-    os.closerange(CTL + 1, max(fd + 1, os.sysconf("SC_OPEN_MAX")))
+    # Move fd (the socket to the zygote) to ZYGOTE and close every
+    # descriptor but 0-2 and ZYGOTE.  0-2 are the zygote's (/dev/null and
+    # its stderr) until the run's own replace them.
+    if fd != ZYGOTE:
+        os.dup2(fd, ZYGOTE)
+    os.closerange(CTL, ZYGOTE)
+    os.closerange(ZYGOTE + 1, max(fd + 1, os.sysconf("SC_OPEN_MAX")))
 
 
 def _place_descriptors(fds):
     # Move the run's four descriptors to 0-3, replacing what was there.
-    # Going through numbers above all of them first means no move
-    # overwrites one that is still to be moved.
-    high = max(fds) + 1
+    # Going through numbers above all of them (and above ZYGOTE) first
+    # means no move overwrites one that is still to be moved.
+    high = max(*fds, ZYGOTE) + 1
     for i, fd in enumerate(fds):
         os.dup2(fd, high + i)
         os.close(fd)
@@ -179,13 +201,13 @@ def _read_code(fd):
 
 
 def _receive_run():
-    # The zygote sends the run's descriptors once it has a run for this
-    # worker; a worker forked ahead of need (a spare) waits here.
-    sock = socket.socket(fileno=CTL)
+    # The zygote sends the run's descriptors as soon as it has forked the
+    # worker; its guest comes later, on CTL.
+    sock = socket.socket(fileno=ZYGOTE)
     try:
         data, fds, _, _ = socket.recv_fds(sock, 16, 4)
     finally:
-        sock.detach()   # the descriptor number is reused just below
+        sock.detach()
     if len(fds) != 4:
         raise ConnectionError("the zygote is gone")
     _place_descriptors(fds)
@@ -194,9 +216,8 @@ def _receive_run():
 def worker(sock_fd, limits, early):
     """Run one guest in this freshly forked process; return the exit code.
 
-    With early true, the worker locks before it receives the run (so a
-    spare worker has locked before the run arrives); otherwise just
-    after."""
+    With early true, the worker locks before it receives the run's
+    descriptors; otherwise just after."""
     exit_code = EXIT_INTERNAL
     try:
         signal.set_wakeup_fd(-1)
@@ -223,7 +244,10 @@ def worker(sock_fd, limits, early):
         else:
             _receive_run()
             _lock()
+        _warm_worker()
+        os.write(ZYGOTE, WAITING)
         code = _read_code(CTL)
+        os.write(ZYGOTE, STARTING)
     except BaseException as exc:
         # No traceback: it would name the host's paths.
         report = {"status": "internal", "refused": None,
@@ -238,7 +262,23 @@ def worker(sock_fd, limits, early):
         frame = _MEMORY_FRAME
         exit_code = 1
     _quietly(_write_all, CTL, frame)
+    _await_stop()
     return exit_code
+
+
+def _await_stop():
+    # Ask the zygote to stop this process, read its resource use and kill
+    # it: the run is over, and an exit would tear the address space down
+    # (most of it shared with the zygote) before the zygote could learn
+    # the process's resource use, a millisecond on every run's critical
+    # path.  Stopped, the process cannot use more; killed, it is torn down
+    # while the result travels.  The read returns only if the zygote is
+    # gone or the guest closed or replaced ZYGOTE; then this process exits.
+    try:
+        os.write(ZYGOTE, DONE)
+        os.read(ZYGOTE, 1)
+    except OSError:
+        pass
 
 
 def _run_guest(code, stdout, stderr):
@@ -337,6 +377,18 @@ def _warm_up():
     json.dumps({"a": [1.5, None, "\u20ac"]})
 
 
+def _warm_worker():
+    # The worker's pages are the zygote's until it writes them, and the
+    # first write copies each one: make the copies the compiler, the
+    # evaluation loop and the report need now, while the worker waits, not
+    # once its guest has come.
+    compiled = compile("x = [str(i) for i in range(3)]\n", GUEST_FILENAME,
+                       "exec", dont_inherit=True)
+    exec(compiled, {"__builtins__": builtins})
+    frame_report({"status": "ok", "error": None, "refused": None,
+                  "exit_code": 0})
+
+
 class _WorkerExit(BaseException):
     """Ends a worker that may not call os._exit(): main() exits with code."""
 
@@ -352,20 +404,35 @@ def _exit(code):
     os._exit(code)
 
 
-class _Zygote:
-    def __init__(self, sock, spare_limits, spares):
+class _Job:
+    """A worker the zygote has forked for a run (or a primed one)."""
+
+    def __init__(self, token, sock):
+        self.token = token
         self.sock = sock
-        self.running = {}        # pid -> [token, started, deadline, killed]
+        self.started = None      # time.monotonic() when the run began
+        self.deadline = None
+        self.killed = None       # why the zygote killed it: "wall", "kill"
+        self.cpu = None          # its CPU time when it said WAITING
+        self.starting = False    # it said STARTING
+
+
+class _Zygote:
+    def __init__(self, sock, limits):
+        self.sock = sock
+        self.limits = limits     # the pool's, those of primed workers
+        self.jobs = {}           # pid -> _Job
         self.by_token = {}       # token -> pid
-        # Workers forked and locked ahead of need, for runs with the
-        # pool's limits: (pid, socket), oldest first.
-        self.spares = []
-        self.spare_limits = spare_limits
-        self.spare_target = spares
+        self.by_socket = {}      # descriptor of a worker's socket -> pid
+        self.poller = select.poll()
         self.early = self.self_test()
 
     def send(self, kind, obj):
-        self.sock.send(kind + json.dumps(obj).encode())
+        try:
+            self.sock.send(kind + json.dumps(obj).encode())
+        except OSError:
+            # The pool is gone; receive() sees it next.
+            pass
 
     def fork_worker(self, limits, early):
         mine, theirs = socket.socketpair(socket.AF_UNIX,
@@ -391,7 +458,7 @@ class _Zygote:
         Locking before the run arrives takes lockdown() off the critical
         path, but needs descriptor calls that a stricter lockdown may
         refuse; the answer decides the order for this zygote's life."""
-        pid, sock = self.fork_worker(self.spare_limits, True)
+        pid, sock = self.fork_worker(self.limits, True)
         fds = [*os.pipe(), *os.pipe(), *os.pipe()]
         ctl, theirs = socket.socketpair()
         try:
@@ -402,12 +469,17 @@ class _Zygote:
             theirs.close()
             for fd in (fds[0], fds[3], fds[5]):
                 os.close(fd)
+            # The worker says WAITING, STARTING, then DONE once it has
+            # reported and waits to be stopped; closing its socket instead
+            # lets it exit.
+            sock.settimeout(30)
+            said = [sock.recv(16), sock.recv(16), sock.recv(16)]
+            sock.close()
             ctl.settimeout(30)
             report = b""
             while data := ctl.recv(1 << 16):
                 report += data
             out = os.read(fds[2], 100)
-            _, status = os.waitpid(pid, 0)
         except OSError:
             return False
         finally:
@@ -415,8 +487,9 @@ class _Zygote:
             ctl.close()
             for fd in (fds[1], fds[2], fds[4]):
                 os.close(fd)
-        del status  # the worker ends with os._exit(); its report has the code
-        return out == b"1\n" and report.startswith(b'{"status": "ok"')
+            os.waitpid(pid, 0)
+        return (said == [WAITING, STARTING, DONE] and out == b"1\n"
+                and report.startswith(b'{"status": "ok"'))
 
     def serve(self):
         wake_r, wake_w = os.pipe()
@@ -426,19 +499,17 @@ class _Zygote:
         # A handler (rather than the default, ignore) makes SIGCHLD write
         # to the wake-up pipe.
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        poller = select.poll()
-        poller.register(self.sock, select.POLLIN)
-        poller.register(wake_r, select.POLLIN)
+        self.poller.register(self.sock, select.POLLIN)
+        self.poller.register(wake_r, select.POLLIN)
         sock_fd = self.sock.fileno()
         self.send(MSG_READY, {"pid": os.getpid(), "early": self.early})
         while True:
             timeout = None
-            if self.running:
-                first = min(job[2] for job in self.running.values())
-                timeout = max(0, (first - time.monotonic()) * 1000)
-            elif len(self.spares) < self.spare_target:
-                timeout = 0
-            for fd, _ in poller.poll(timeout):
+            deadlines = [job.deadline for job in self.jobs.values()
+                         if job.deadline is not None and not job.killed]
+            if deadlines:
+                timeout = max(0, (min(deadlines) - time.monotonic()) * 1000)
+            for fd, _ in self.poller.poll(timeout):
                 if fd == wake_r:
                     try:
                         while os.read(wake_r, 4096):
@@ -449,104 +520,200 @@ class _Zygote:
                     if not self.receive():
                         self.shut_down()
                         return
+                elif fd in self.by_socket:
+                    self.from_worker(fd)
             self.reap()
             self.enforce_wall()
-            # Forking blocks this loop for a while: fork a spare when no
-            # worker waits for it to be reaped, or when none is left.
-            if len(self.spares) < self.spare_target and (
-                    not self.running or not self.spares):
-                self.spares.append(self.fork_worker(self.spare_limits,
-                                                    self.early))
 
     def receive(self):
         try:
-            data, fds, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
+            data, fds, _, _ = socket.recv_fds(self.sock, MAX_REQUEST, 4)
         except ConnectionError:
             return False
         if not data:
             return False
         kind, body = data[:1], json.loads(data[1:])
-        if kind == MSG_RUN:
+        if kind in (MSG_PRIME, MSG_RUN):
             try:
-                self.start(body, fds)
+                if kind == MSG_PRIME:
+                    self.fork_job(body["t"], self.limits, fds)
+                    self.warm()
+                else:
+                    limits = {"cpu": body["cpu"], "memory": body["memory"]}
+                    self.begin(self.fork_job(body["t"], limits, fds),
+                               body["wall"])
             finally:
                 if not _in_worker:
                     for fd in fds:
                         os.close(fd)
+        elif kind == MSG_START:
+            job = self.job_of(body["t"])
+            if job is not None:
+                self.begin(job, body["wall"])
         elif kind == MSG_KILL:
-            pid = self.by_token.get(body["t"])
-            if pid is not None:
-                job = self.running[pid]
-                job[3] = job[3] or "kill"
-                os.kill(pid, signal.SIGKILL)
+            job = self.job_of(body["t"])
+            if job is not None:
+                job.killed = job.killed or "kill"
+                os.kill(self.by_token[job.token], signal.SIGKILL)
         return True
 
-    def start(self, body, fds):
-        limits = {"cpu": body["cpu"], "memory": body["memory"]}
-        while True:
-            if limits == self.spare_limits and self.spares:
-                pid, sock = self.spares.pop(0)
-            else:
-                pid, sock = self.fork_worker(limits, self.early)
-            started = time.monotonic()
+    def job_of(self, token):
+        pid = self.by_token.get(token)
+        return None if pid is None else self.jobs[pid]
+
+    def fork_job(self, token, limits, fds):
+        pid, sock = self.fork_worker(limits, self.early)
+        job = self.jobs[pid] = _Job(token, sock)
+        self.by_token[token] = pid
+        try:
+            socket.send_fds(sock, [b"go"], fds)
+        except OSError:
+            pass        # the worker died at once; reap() reports it
+        sock.setblocking(False)
+        self.by_socket[sock.fileno()] = pid
+        self.poller.register(sock, select.POLLIN)
+        return job
+
+    def warm(self):
+        # A fork shares every page of this process with the new worker,
+        # and the first write to each copies it.  Write the pages that
+        # ending a run writes now, while nothing runs, rather than when a
+        # run ends and a client waits.
+        job = _Job(0, None)
+        job.starting = True
+        self.reap()
+        json.dumps({"t": job.token, "status": 0, "cpu": 0.0, "wall": 0.0,
+                    "rss": 0, "killed": job.killed, "ready": job.starting})
+        json.loads(b'{"t": 0, "wall": 1.0}')
+        _process_cpu(os.getpid())
+        self.begin(job, 1.0)
+
+    @staticmethod
+    def begin(job, wall):
+        job.started = time.monotonic()
+        job.deadline = job.started + wall
+
+    def from_worker(self, fd):
+        pid = self.by_socket[fd]
+        job = self.jobs[pid]
+        try:
+            data = job.sock.recv(16)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if data == WAITING and job.cpu is None:
+            job.cpu = _process_cpu(pid)
+        elif data == STARTING and not job.starting:
+            job.starting = True
+        elif data:
+            # DONE, or whatever a guest that has ZYGOTE wrote in its
+            # stead: either way the run is over (a guest may end its own
+            # run, as os._exit() does; it cannot say WAITING again to hide
+            # its time, nor keep this loop busy).  The worker has reported
+            # and waits (see _await_stop).
+            os.kill(pid, signal.SIGSTOP)
+            self.forget_socket(fd)
+            self.await_stop(pid)
+        else:
+            # The worker is gone, and its exit follows.
+            self.forget_socket(fd)
+
+    def await_stop(self, pid):
+        # The worker waits in a read and stops within microseconds: wait
+        # for it here rather than for SIGCHLD to wake this loop, briefly
+        # (a thread of the guest's may hold it up); reap() does the rest.
+        for _ in range(STOP_SPINS):
             try:
-                socket.send_fds(sock, [b"go"], fds)
-            except OSError:
-                continue        # a spare that died; reap() collects it
-            finally:
-                sock.close()
-            break
-        self.running[pid] = [body["t"], started, started + body["wall"],
-                             None]
-        self.by_token[body["t"]] = pid
+                stopped, status, usage = os.wait4(
+                    pid, os.WNOHANG | os.WUNTRACED)
+            except ChildProcessError:
+                return
+            if stopped:
+                self.ended(pid, status, usage)
+                return
+            os.sched_yield()
+
+    def forget_socket(self, fd):
+        if self.by_socket.pop(fd, None) is not None:
+            self.poller.unregister(fd)
 
     def reap(self):
         while True:
             try:
-                pid, status, usage = os.wait4(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1,
+                                              os.WNOHANG | os.WUNTRACED)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            job = self.running.pop(pid, None)
-            if job is None:
-                # A spare that died before it had a run.
-                for i, (spare, sock) in enumerate(self.spares):
-                    if spare == pid:
-                        sock.close()
-                        del self.spares[i]
-                        break
-                continue
-            token, started, _, killed = job
-            del self.by_token[token]
-            rss = usage.ru_maxrss
-            if sys.platform != "darwin":
-                rss *= 1024      # kilobytes everywhere but macOS
-            self.send(MSG_EXIT, {
-                "t": token, "status": status,
-                "cpu": usage.ru_utime + usage.ru_stime,
-                "wall": time.monotonic() - started,
-                "rss": rss, "killed": killed})
+            self.ended(pid, status, usage)
+
+    def ended(self, pid, status, usage):
+        job = self.jobs.pop(pid, None)
+        if os.WIFSTOPPED(status):
+            # A worker that has reported, or a guest that stopped itself:
+            # either way the run is over, and the use of a stopped process
+            # is final.  Its exit comes back to reap() with no job.
+            os.kill(pid, signal.SIGKILL)
+        if job is not None:
+            self.finish(job, status, usage)
+
+    def finish(self, job, status, usage):
+        del self.by_token[job.token]
+        # Whether the worker said STARTING (perhaps still unread): if it
+        # did not, its guest never ran, and the pool may run it elsewhere.
+        ready = job.starting
+        while not ready:
+            try:
+                data = job.sock.recv(16)
+            except OSError:
+                break
+            if not data:
+                break
+            ready = data == STARTING
+        self.forget_socket(job.sock.fileno())
+        job.sock.close()
+        rss = usage.ru_maxrss
+        if sys.platform != "darwin":
+            rss *= 1024      # kilobytes everywhere but macOS
+        cpu = usage.ru_utime + usage.ru_stime - (job.cpu or 0.0)
+        wall = 0.0 if job.started is None else time.monotonic() - job.started
+        self.send(MSG_EXIT, {
+            "t": job.token, "status": status, "cpu": max(0.0, cpu),
+            "wall": wall, "rss": rss, "killed": job.killed, "ready": ready})
 
     def enforce_wall(self):
         now = time.monotonic()
-        for pid, job in self.running.items():
-            if job[2] <= now and job[3] is None:
-                job[3] = "wall"
+        for pid, job in self.jobs.items():
+            if (job.deadline is not None and job.deadline <= now
+                    and job.killed is None):
+                job.killed = "wall"
                 os.kill(pid, signal.SIGKILL)
 
     def shut_down(self):
-        # The pool is gone: nobody will read these workers' results, and
-        # the spares see their socket close and exit.
-        for pid in self.running:
+        # The pool is gone: nobody will read these workers' results.
+        for pid, job in self.jobs.items():
             os.kill(pid, signal.SIGKILL)
-        for _, sock in self.spares:
-            sock.close()
+            job.sock.close()
         while True:
             try:
                 os.wait()
             except ChildProcessError:
                 return
+
+
+def _process_cpu(pid):
+    # The CPU time pid has used so far (a worker locks itself before its
+    # guest arrives, and that is not the guest's), read from the process's
+    # CPU-time clock, which Linux names by its pid as
+    # clock_getcpuclockid() does.
+    if sys.platform != "linux":
+        return 0.0
+    try:
+        return time.clock_gettime((~pid << 3) | 2)
+    except OSError:
+        return 0.0
 
 
 def main():
@@ -584,4 +751,4 @@ def _main():
     # worker.
     gc.collect()
     gc.freeze()
-    _Zygote(sock, init["limits"], init["spares"]).serve()
+    _Zygote(sock, init["limits"]).serve()

@@ -228,7 +228,8 @@ class _Slot:
 class Pool:
     """A zygote and up to `workers` locked workers forked from it."""
 
-    def __init__(self, workers=None, limits=None, preload=()):
+    def __init__(self, workers=None, limits=None, preload=(), *,
+                 _primed=None):
         if workers is None:
             workers = os.process_cpu_count() or 1
         if (not isinstance(workers, int) or isinstance(workers, bool)
@@ -262,7 +263,7 @@ class Pool:
         # with the pool's limits: _Slot, oldest first.  One more than can
         # run at once, so that one is ready while the next is primed.
         self._primed = collections.deque()
-        self._prime_target = workers + 1
+        self._prime_target = workers + 1 if _primed is None else _primed
         self._prime_failures = 0
         self._calls = collections.deque()
         self._start_zygote()

@@ -143,7 +143,9 @@ def _run(parser, args, limits):
     code = _read(parser, args.file)
     stdin = _read(parser, args.stdin) if args.stdin else b""
     try:
-        with Pool(workers=1, limits=limits, preload=_preload(args)) as pool:
+        # One run: a worker primed ahead of it would only cost time.
+        with Pool(workers=1, limits=limits, preload=_preload(args),
+                  _primed=0) as pool:
             result = pool.run(code, stdin)
     except ValueError as exc:
         parser.error(str(exc))

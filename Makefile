@@ -12,6 +12,7 @@
 #   make bench       stock, the fork unlocked and locked, side by side (bench-callgrind: instructions),
 #                    what the kernel layer costs a system call, and the runner against a fresh process
 #   make test-upstream  the full upstream suite on stock and on the fork, and the difference
+#   make check-series   build every step of the patch series (that it bisects; long)
 #   make fuzz        a bounded pass of every fuzz test under lockdown (fuzz-asan: on an ASan/UBSan build)
 #
 # UPSTREAM_TARBALL=/path/to/Python-3.13.15.tar.xz uses a tarball you have.
@@ -63,7 +64,7 @@ PY = build/obj/python
 
 .PHONY: all deps check-deps assemble build demo test test-lockdown \
 	check-sync export reassemble clean upstream-fixes stock compare-fixes \
-	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream \
+	bench bench-callgrind bench-readme fuzz fuzz-asan test-upstream check-series \
 	playground test-browser test-locked check-clinic
 
 all: build
@@ -182,6 +183,11 @@ check-sync:
 # Argument Clinic's output is committed with the patches: regenerating it
 # must change nothing (run after a rebase, or a patch that moves a module
 # off the limited API).
+# Build every step of the patch series (scripts/check-series.sh): that the
+# series bisects.  Long; CI does not run it.  STEPS="FIRST LAST" limits it.
+check-series: assemble
+	@scripts/check-series.sh $(STEPS)
+
 check-clinic: build
 	@$(PY) build/cpython/Tools/clinic/clinic.py --make --srcdir build/cpython \
 		--exclude Lib/test/clinic.test.c

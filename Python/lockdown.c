@@ -22,7 +22,8 @@ PyDoc_STRVAR(lockdown_error_doc,
 The message is always 'lockdown is enabled'.  The attribute 'operation'\n\
 names what was refused (such as 'os.listdir') and 'kind' says what it\n\
 would have touched: 'file system', 'process', 'network', 'OS state',\n\
-'import', 'interpreter', 'code', 'native code' or 'host identity'.\n\
+'import', 'interpreter', 'interpreters', 'code', 'native code' or\n\
+'host identity'.\n\
 A refused import raises LockdownImportError, which is also an\n\
 ImportError.");
 
@@ -33,6 +34,7 @@ static const char * const kind_names[] = {
     [_Py_LOCKDOWN_OS_STATE] = "OS state",
     [_Py_LOCKDOWN_IMPORT] = "import",
     [_Py_LOCKDOWN_INTERPRETER] = "interpreter",
+    [_Py_LOCKDOWN_INTERPRETERS] = "interpreters",
     [_Py_LOCKDOWN_CODE] = "code",
     [_Py_LOCKDOWN_NATIVE] = "native code",
     [_Py_LOCKDOWN_IDENTITY] = "host identity",

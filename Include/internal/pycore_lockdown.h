@@ -45,7 +45,8 @@ typedef enum {
     _Py_LOCKDOWN_NETWORK,
     _Py_LOCKDOWN_OS_STATE,
     _Py_LOCKDOWN_IMPORT,
-    _Py_LOCKDOWN_INTERPRETER,
+    _Py_LOCKDOWN_INTERPRETER,      /* this interpreter's global state */
+    _Py_LOCKDOWN_INTERPRETERS,     /* other interpreters */
     _Py_LOCKDOWN_CODE,             /* building code objects from parts */
     _Py_LOCKDOWN_NATIVE,           /* loading or calling native code */
     _Py_LOCKDOWN_IDENTITY,         /* who and where the host is */

@@ -19,7 +19,8 @@ TOOL = os.path.join(ROOT, "Tools", "lockdown", "operations.py")
 TABLE = os.path.join(ROOT, "Python", "lockdown_operations.txt")
 KINDS = {"filesystem": "file system", "process": "process",
          "network": "network", "os-state": "OS state", "import": "import",
-         "interpreter": "interpreter", "code": "code",
+         "interpreter": "interpreter", "interpreters": "interpreters",
+         "code": "code",
          "native": "native code", "identity": "host identity"}
 
 

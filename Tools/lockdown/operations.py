@@ -55,8 +55,11 @@ KINDS = {
     "import": ("_Py_LOCKDOWN_IMPORT", "import",
                "loads a module the interpreter does not carry"),
     "interpreter": ("_Py_LOCKDOWN_INTERPRETER", "interpreter",
-                    "reaches other interpreters, other threads' frames or "
-                    "the interpreter-wide hooks and settings"),
+                    "changes or reads this interpreter's global state: "
+                    "its hooks, settings and exit functions, every object, "
+                    "other threads' frames"),
+    "interpreters": ("_Py_LOCKDOWN_INTERPRETERS", "interpreters",
+                     "creates, runs or talks to other interpreters"),
     "code": ("_Py_LOCKDOWN_CODE", "code",
              "builds code objects from parts (hand-made bytecode)"),
     "native": ("_Py_LOCKDOWN_NATIVE", "native code",

@@ -75,7 +75,7 @@ class AuditLayerTests(LockdownTestCase):
                  "limit = resource.getrlimit(resource.RLIMIT_CORE)"),
                 ("fcntl.fcntl(0, fcntl.F_GETFD)", "fcntl.fcntl", "OS state",
                  "import fcntl"),
-                ("socket.gethostname()", "socket.gethostname", "network",
+                ("socket.gethostname()", "socket.gethostname", "host identity",
                  "import socket"),
                 ("socket.getaddrinfo('127.0.0.1', 80)", "socket.getaddrinfo",
                  "network", "import socket"),

@@ -407,7 +407,7 @@ class InterpreterTests(LockdownTestCase):
 
     def test_create(self):
         self.check_refused("_interpreters.destroy(_interpreters.create())",
-                           "_interpreters.create", "interpreter",
+                           "_interpreters.create", "interpreters",
                            setup=self.SETUP)
 
     def test_run_in_existing_interpreter(self):
@@ -425,12 +425,12 @@ class InterpreterTests(LockdownTestCase):
                 ("_interpreters.set___main___attrs(iid, {'a': 1})",
                  "_interpreters.set___main___attrs")]:
             with self.subTest(call=call):
-                self.check_refused(call, operation, "interpreter",
+                self.check_refused(call, operation, "interpreters",
                                    setup=setup)
 
     def test_destroy(self):
         self.check_refused("_interpreters.destroy(iid)",
-                           "_interpreters.destroy", "interpreter",
+                           "_interpreters.destroy", "interpreters",
                            setup=self.SETUP + "\niid = _interpreters.create()",
                            unlocked="_interpreters.destroy("
                                     "_interpreters.create())")

@@ -197,6 +197,12 @@ class _Run:
     def reset(self):
         self.code = self.source  # what is still to send, or None
         self.token = None
+        # The worker's pid and CPU time when the run began, if known and
+        # readable: then the run ends when its report is whole (see
+        # Pool._report_whole).
+        self.pid = None
+        self.cpu = None
+        self.started = None
         self.out = bytearray()
         self.err = bytearray()
         self.report = bytearray()
@@ -265,6 +271,7 @@ class Pool:
         self._primed = collections.deque()
         self._prime_target = workers + 1 if _primed is None else _primed
         self._prime_failures = 0
+        self._pids = {}          # token -> pid of its worker
         self._calls = collections.deque()
         self._start_zygote()
         self._wake_r, self._wake_w = os.pipe()
@@ -318,6 +325,7 @@ class Pool:
             raise
 
     def _zygote_died(self):
+        self._pids.clear()
         # Killed, or out of memory: the runs it had are lost (their workers
         # go with it: they share its process group), and a new zygote
         # serves the runs still queued, unless zygotes keep dying.
@@ -551,6 +559,10 @@ class Pool:
             self._broken = "the zygote is gone"
             return
         run.token = slot.token
+        run.started = time.monotonic()
+        run.pid = self._pids.get(run.token)
+        if run.pid is not None:
+            run.cpu = _zygote._process_cpu(run.pid)
         self._active[run.token] = run
         run.ctl = slot.ctl
         for fd in (slot.in_w, slot.out_r, slot.err_r):
@@ -661,7 +673,34 @@ class Pool:
         if len(run.report) > MAX_REPORT:
             self._kill(run, "report")
             self._close_fd(run, fd)
+        elif run.cpu is not None and run.exit is None:
+            self._report_whole(run)
         return True
+
+    def _report_whole(self, run):
+        # Once the worker's report is whole, the run is over: the worker
+        # asks the zygote to stop it, which reads its resource use from
+        # wait4() and tells this pool.  Where the pool can read the same
+        # figures itself (the worker's CPU-time clock, its peak memory in
+        # /proc), it ends the run now, a wake-up of the zygote and a
+        # message sooner; the zygote's message then finds no run.  A guest
+        # that writes a whole report of its own ends its run early, as it
+        # could with os._exit().
+        report = _parse_report(bytes(run.report))
+        if report is None or run.kill_reason:
+            return
+        cpu = _zygote._process_cpu(run.pid)
+        rss = _zygote._peak_rss(run.pid)
+        if cpu is None or rss is None:
+            run.cpu = None      # the zygote's figures, then
+            return
+        run.exit = {"t": run.token, "status": None,
+                    "cpu": max(0.0, cpu - run.cpu),
+                    "wall": time.monotonic() - run.started, "rss": rss,
+                    "killed": None, "ready": True}
+        self._prime_failures = 0
+        self._drain(run)
+        self._maybe_finish(run)
 
     def _kill(self, run, reason):
         # The reason counts even when the worker has already exited: its
@@ -678,11 +717,16 @@ class Pool:
             data = self._zsock.recv(_ZYGOTE_REPLY)
         except OSError:
             data = b""
+        if data[:1] == _zygote.MSG_FORKED:
+            body = json.loads(data[1:])
+            self._pids[body["t"]] = body["pid"]
+            return
         if data[:1] != _zygote.MSG_EXIT:
             self._selector.unregister(self._zsock)
             self._zygote_died()
             return
         body = json.loads(data[1:])
+        self._pids.pop(body["t"], None)
         run = self._active.get(body["t"])
         if (run is not None and not body["ready"] and not body["killed"]
                 and not run.kill_reason and run.attempts < MAX_ATTEMPTS):
@@ -724,7 +768,8 @@ class Pool:
                 self._close_fd(run, fd)
 
     def _maybe_finish(self, run):
-        if run.exit is None or any(role != "in" for role in run.fds.values()):
+        if (run.exit is None or run.future.done()
+                or any(role != "in" for role in run.fds.values())):
             return
         self._release(run)
         try:
@@ -767,7 +812,7 @@ class Pool:
         status = body["status"]
         exit_code = sig = None
         report = None if run.kill_reason else _parse_report(bytes(run.report))
-        if os.WIFSTOPPED(status):
+        if status is None or os.WIFSTOPPED(status):
             # Stopped once it had reported, at its own request; a worker
             # that stopped with no report was stopped by its guest.
             if report is None:

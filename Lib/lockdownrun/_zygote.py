@@ -32,7 +32,7 @@ import lockdownlib
 # followed by a JSON object.
 MSG_INIT = b"I"       # pool -> zygote: {"path", "preload", "limits"}
 MSG_READY = b"Y"      # zygote -> pool: {"pid", "early"}
-MSG_FAILED = b"F"     # zygote -> pool: {"message": ...}, then the zygote exits
+MSG_FAILED = b"E"     # zygote -> pool: {"message": ...}, then the zygote exits
 # pool -> zygote, with a run's 4 descriptors: {"t"}.  Fork a worker with the
 # pool's limits and hand it the descriptors now; its guest comes later,
 # written straight to its control socket by the pool, which then says
@@ -44,6 +44,7 @@ MSG_START = b"S"      # pool -> zygote: {"t", "wall"}: a primed run began
 # worker with these limits for a run that begins now.
 MSG_RUN = b"R"
 MSG_KILL = b"K"       # pool -> zygote: {"t": ...}
+MSG_FORKED = b"F"     # zygote -> pool: {"t", "pid"}: a run's worker
 MSG_EXIT = b"X"       # zygote -> pool: {"t", "status", "cpu", "rss", ...}
 
 MAX_MESSAGE = 1 << 20
@@ -572,6 +573,7 @@ class _Zygote:
         sock.setblocking(False)
         self.by_socket[sock.fileno()] = pid
         self.poller.register(sock, select.POLLIN)
+        self.send(MSG_FORKED, {"t": token, "pid": pid})
         return job
 
     def warm(self):
@@ -603,7 +605,7 @@ class _Zygote:
         except OSError:
             data = b""
         if data == WAITING and job.cpu is None:
-            job.cpu = _process_cpu(pid)
+            job.cpu = _process_cpu(pid) or 0.0
         elif data == STARTING and not job.starting:
             job.starting = True
         elif data:
@@ -704,16 +706,39 @@ class _Zygote:
 
 
 def _process_cpu(pid):
-    # The CPU time pid has used so far (a worker locks itself before its
-    # guest arrives, and that is not the guest's), read from the process's
-    # CPU-time clock, which Linux names by its pid as
-    # clock_getcpuclockid() does.
+    """Return the CPU time process pid has used so far, or None.
+
+    Read from the process's CPU-time clock, which Linux names by the pid
+    as clock_getcpuclockid() does; any process may read it."""
     if sys.platform != "linux":
-        return 0.0
+        return None
     try:
         return time.clock_gettime((~pid << 3) | 2)
     except OSError:
-        return 0.0
+        return None
+
+
+def _peak_rss(pid):
+    """Return the peak resident set size of process pid in bytes, or None.
+
+    The kernel's VmHWM, what wait4() reports as ru_maxrss."""
+    try:
+        fd = os.open(f"/proc/{pid}/status", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    start = data.find(b"\nVmHWM:")
+    if start < 0:
+        return None
+    fields = data[start + 7:data.find(b"\n", start + 1)].split()
+    if len(fields) != 2 or fields[1] != b"kB" or not fields[0].isdigit():
+        return None
+    return int(fields[0]) * 1024
 
 
 def main():

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import unittest
+from unittest import mock
 from test import support
 from test.support import script_helper
 
@@ -18,7 +19,7 @@ if not hasattr(os, "fork") or sys.platform == "win32":
 support.requires_subprocess()
 
 import lockdownrun
-from lockdownrun import Limits, Pool, PoolError, Result
+from lockdownrun import Limits, Pool, PoolError, Result, _zygote
 
 # Generous wall limits: the machine may be busy, and these tests must not
 # fail for want of time on a slow run that does finish.
@@ -336,6 +337,29 @@ class StatusTests(PoolTestCase):
         self.assertLess(r.wall_s, 10)
         self.assertEqual(r.stdout, "before\n")
         self.assertEqual(self.run_guest("print(1)").stdout, "1\n")
+
+    def test_whole_report_ends_the_run(self):
+        # The run is over once the worker's report is whole; a guest that
+        # writes one of its own ends its run there, as os._exit() would.
+        # (With the pool's limits: a primed worker, whose figures the pool
+        # reads itself.)
+        report = _zygote.frame_report({"status": "ok", "error": None,
+                                       "refused": None, "exit_code": 7})
+        r = self.run_guest(f"import os, time\nos.write(3, {report!r})\n"
+                           "time.sleep(60)\n")
+        self.assertEqual((r.status, r.exit_code), ("ok", 7))
+        self.assertLess(r.wall_s, 10)
+        self.assertEqual(self.run_guest("print(1)").stdout, "1\n")
+
+    def test_figures_from_the_zygote(self):
+        # Where the pool cannot read the worker's figures itself, the
+        # zygote's (from wait4() on the stopped worker) make the result.
+        with mock.patch.object(_zygote, "_peak_rss", return_value=None):
+            r = self.run_guest("x = bytearray(32 << 20)\nprint(len(x))")
+        self.assertEqual((r.status, r.exit_code), ("ok", 0))
+        self.assertEqual(r.stdout, f"{32 << 20}\n")
+        self.assertGreater(r.max_rss_bytes, 32 << 20)
+        self.assertGreater(r.cpu_s, 0)
 
     def test_to_json(self):
         r = self.run_guest("print('\u20ac')")

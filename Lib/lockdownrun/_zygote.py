@@ -270,11 +270,11 @@ def worker(sock_fd, limits, early):
 def _await_stop():
     # Ask the zygote to stop this process, read its resource use and kill
     # it: the run is over, and an exit would tear the address space down
-    # (most of it shared with the zygote) before the zygote could learn
-    # the process's resource use, a millisecond on every run's critical
-    # path.  Stopped, the process cannot use more; killed, it is torn down
-    # while the result travels.  The read returns only if the zygote is
-    # gone or the guest closed or replaced ZYGOTE; then this process exits.
+    # (most of it shared with the zygote, about a millisecond) before the
+    # zygote could learn the process's resource use.  Stopped, the process
+    # cannot use more; killed, it is torn down after the result.  The read
+    # returns only if the zygote is gone or the guest closed or replaced
+    # ZYGOTE; then this process exits.
     try:
         os.write(ZYGOTE, DONE)
         os.read(ZYGOTE, 1)
@@ -547,20 +547,16 @@ class _Zygote:
                 if not _in_worker:
                     for fd in fds:
                         os.close(fd)
-        elif kind == MSG_START:
-            job = self.job_of(body["t"])
-            if job is not None:
-                self.begin(job, body["wall"])
-        elif kind == MSG_KILL:
-            job = self.job_of(body["t"])
-            if job is not None:
+        elif kind in (MSG_START, MSG_KILL):
+            # The run may be over already: then there is nothing to do.
+            pid = self.by_token.get(body["t"])
+            if pid is not None and kind == MSG_START:
+                self.begin(self.jobs[pid], body["wall"])
+            elif pid is not None:
+                job = self.jobs[pid]
                 job.killed = job.killed or "kill"
-                os.kill(self.by_token[job.token], signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
         return True
-
-    def job_of(self, token):
-        pid = self.by_token.get(token)
-        return None if pid is None else self.jobs[pid]
 
     def fork_job(self, token, limits, fds):
         pid, sock = self.fork_worker(limits, self.early)

@@ -42,6 +42,10 @@ class CrasherTestCase(unittest.TestCase):
         self.assertEqual(res.rc, 0, out + res.err.decode()[-2000:])
         self.assertIn(expected, out)
 
+    def run_reentrant(self, code, expected):
+        # The debug allocator fills freed memory, so that a use crashes.
+        self.run_locked(code, expected, PYTHONMALLOC="debug")
+
 
 class DeepNestingTests(CrasherTestCase):
     """A C stack guard from the thread's real stack bounds."""
@@ -297,9 +301,6 @@ class ReentrantFieldTests(CrasherTestCase):
     methods (new references only).  chain's source may leak a reference
     when re-entered, which is not a memory-safety bug."""
 
-    def run_reentrant(self, code, expected):
-        self.run_locked(code, expected, PYTHONMALLOC="debug")
-
     def test_batched_iterator_exhausted_by_a_nested_next(self):
         self.run_reentrant("""
             class It:
@@ -489,6 +490,82 @@ class ReentrantFieldTests(CrasherTestCase):
             r = reversed(T([Item(), Item(), Item()]))
             expect(ValueError, lambda: next(r))
         """, expected="raised ValueError")
+
+
+class ReentrantFieldTests2(CrasherTestCase):
+    """The same class in _functools, _collections and OrderedDict (a second
+    audit; deque, reduce, lru_cache, heapq and OrderedDict.__eq__ hold
+    what they call, and the OrderedDict iterators, setdefault, copy and
+    update were not reviewed)."""
+
+    def test_partial_state_replaced_while_called(self):
+        self.run_reentrant("""
+            import functools, operator
+            class A:
+                def __eq__(self, other):
+                    p.__setstate__((len, (), None, None))
+                    return NotImplemented
+            class B:
+                def __eq__(self, other):
+                    return NotImplemented
+            p = functools.partial(operator.eq, A(), B())
+            print("equal", p())
+            p = functools.partial([A() for _ in range(100)].count)
+            print("count", p(1))
+        """, expected="count 0")
+
+    def test_defaultdict_factory_replaced_while_it_runs(self):
+        self.run_reentrant("""
+            import collections, functools
+            class A:
+                def __eq__(self, other):
+                    dd.default_factory = None
+                    return False
+            dd = collections.defaultdict(
+                functools.partial(list.count, [A() for _ in range(100)], 1))
+            print("missing", dd["x"])
+        """, expected="missing 0")
+
+    def test_cmp_to_key_objects_replaced_while_compared(self):
+        self.run_reentrant("""
+            import functools, operator
+            class A:
+                def __eq__(self, other):
+                    k1.obj = None
+                    k2.obj = None
+                    return NotImplemented
+            class B:
+                def __eq__(self, other):
+                    return NotImplemented
+            key = functools.cmp_to_key(operator.eq)
+            k1, k2 = key(A()), key(B())
+            print("less", k1 < k2)
+        """, expected="less False")
+
+    def test_ordereddict_pop_node_freed_by_a_key_eq(self):
+        self.run_reentrant("""
+            from collections import OrderedDict
+            armed = False
+            calls = 0
+            class K:
+                def __hash__(self):
+                    return 1
+                def __eq__(self, other):
+                    global calls, armed
+                    if armed:
+                        calls += 1
+                        if calls == 2:
+                            armed = False
+                            del od[k2]
+                    return self is other
+            k1, k2 = K(), K()
+            od = OrderedDict()
+            od[k1] = 1
+            od[k2] = 2
+            armed = True
+            expect(KeyError, lambda: od.pop(k2))
+            print("left", len(od), list(od) == [k1])
+        """, expected="left 1 True")
 
 
 class SafeModuleCrashTests(CrasherTestCase):

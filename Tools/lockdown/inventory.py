@@ -25,6 +25,10 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The tools' shared module sits beside them (run with -I, the script's
+# folder is not on the path).
+sys.path.insert(0, HERE)
+from generated_files import out_of_date  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
 INVENTORY = os.path.join(ROOT, "Lib", "test", "lockdown_inventory.json")
 HEADER = os.path.join(ROOT, "Python", "lockdown_safe_modules.h")
@@ -147,15 +151,7 @@ def problems(data):
                 found.append(f"{name}: no reason given")
             if entry.get("class") == "blocked" and not entry.get("example"):
                 found.append(f"{name}: blocked, but no example call")
-    for path, text in generated(data):
-        try:
-            with open(path, encoding="utf-8") as f:
-                current = f.read()
-        except OSError:
-            current = None
-        if current != text:
-            found.append(f"{os.path.relpath(path, ROOT)}: out of date "
-                         f"(run Tools/lockdown/inventory.py --update)")
+    found += out_of_date(generated(data), ROOT, "Tools/lockdown/inventory.py")
     return found
 
 

@@ -33,6 +33,10 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The tools' shared module sits beside them (run with -I, the script's
+# folder is not on the path).
+sys.path.insert(0, HERE)
+from generated_files import out_of_date  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
 TABLE = os.path.join(ROOT, "Python", "lockdown_operations.txt")
 HEADER = os.path.join(ROOT, "Python", "lockdown_denied_events.h")
@@ -188,15 +192,8 @@ def problems(entries, source=SOURCE):
             if entry["mechanism"] != "event" and name not in guards:
                 found.append(f"{name}: listed as guarded, but no guard "
                              f"names it")
-    for path, text in generated(entries):
-        try:
-            with open(path, encoding="utf-8") as f:
-                current = f.read()
-        except OSError:
-            current = None
-        if current != text:
-            found.append(f"{os.path.relpath(path, ROOT)}: out of date "
-                         f"(run Tools/lockdown/operations.py --update)")
+    found += out_of_date(generated(entries), ROOT,
+                         "Tools/lockdown/operations.py")
     return found
 
 
